@@ -1,0 +1,17 @@
+// The subcommands of the detaudit CLI: each registers its options and returns its exit code.
+#pragma once
+#include <functional>
+#include <CLI/CLI.hpp>
+
+namespace detaudit::app {
+
+// Each `add_*` adds a subcommand to `cli` and sets `action` to run when it is chosen.
+using Action = std::function<int()>;
+void add_run_command(CLI::App& cli, Action& action);
+void add_validate_command(CLI::App& cli, Action& action);
+void add_ops_command(CLI::App& cli, Action& action);
+void add_env_command(CLI::App& cli, Action& action);
+
+std::string version_text();
+
+} // namespace detaudit::app

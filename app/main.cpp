@@ -1,0 +1,43 @@
+// detaudit: runs declared numeric operations many times, in many configurations, and proves bit
+// for bit which ones reproduce. main maps every failure to one line and an exit code (DESIGN §7).
+#include <iostream>
+#include "commands.hpp"
+#include "common/error.hpp"
+
+int main(int argc, char** argv) {
+    using namespace detaudit;
+    CLI::App cli{"detaudit: audits numeric operations for bit-for-bit reproducibility across runs,\n"
+                 "thread counts, schedules and backends, and gates CI on the result.",
+                 "detaudit"};
+    cli.set_version_flag("--version", app::version_text());
+    cli.require_subcommand(1);
+    cli.footer("Exit codes: 0 expectations held, 1 an expectation failed, 2 bad input, 3 a required\n"
+               "backend is unavailable, 4 an operation failed, 130 interrupted.\n"
+               "Docs: README.md, docs/cli.md, docs/scenario-format.md");
+    app::Action action;
+    app::add_run_command(cli, action);
+    app::add_validate_command(cli, action);
+    app::add_ops_command(cli, action);
+    app::add_env_command(cli, action);
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return cli.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "detaudit: " << e.what() << " (see --help)\n";
+        return exit_code::k_bad_input;
+    }
+    try {
+        return action();
+    } catch (const Error& e) {
+        std::cerr << "detaudit: " << e.what() << "\n";
+        return exit_code_for(e.kind());
+    } catch (const std::exception& e) {
+        std::cerr << "detaudit: internal error: " << e.what() << "\n";
+        return exit_code::k_execution_failed;
+    }
+}

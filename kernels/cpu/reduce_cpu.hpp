@@ -1,0 +1,20 @@
+// CPU sums of n values, one function per `reduce` algorithm (kernels/cuda mirrors the names).
+#pragma once
+#include <cstddef>
+#include "cpu_settings.hpp"
+
+namespace detaudit::kernels {
+
+template <typename T> T reduce_sequential(const T* x, std::size_t n);
+template <typename T> T reduce_pairwise(const T* x, std::size_t n);
+template <typename T> T reduce_kahan(const T* x, std::size_t n);
+// Fixed chunks (k_blocked_chunk) summed in parallel, partials combined in chunk order.
+template <typename T> T reduce_blocked(const T* x, std::size_t n, const CpuSettings& settings);
+// Each thread sums its contiguous share; partials combined in thread order.
+template <typename T> T reduce_per_thread(const T* x, std::size_t n, const CpuSettings& settings);
+// Chunk partials added into one accumulator with compare-and-swap, in arrival order.
+template <typename T> T reduce_atomic(const T* x, std::size_t n, const CpuSettings& settings);
+// Binned integer accumulation (kernels/common/binned_sum.hpp): same bits for any order.
+template <typename T> T reduce_reproducible(const T* x, std::size_t n, const CpuSettings& settings);
+
+} // namespace detaudit::kernels

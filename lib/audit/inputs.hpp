@@ -1,0 +1,15 @@
+// Op inputs, generated once per op on the host from (seed, op id) with Philox and shared by
+// every backend and variant, so any difference between cells comes from the op itself.
+#pragma once
+#include <cstdint>
+#include "backends/backend.hpp"
+
+namespace detaudit {
+
+// The Philox key of an op's inputs: XXH3-64 of the op id, seeded with the op's seed.
+uint64_t input_key(const OpSpec& op);
+OpInputs generate_inputs(const OpSpec& op);
+// Names of the input buffers, for dump files ("x" for reduce).
+std::vector<std::string> input_names(const OpSpec& op);
+
+} // namespace detaudit

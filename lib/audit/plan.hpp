@@ -1,0 +1,45 @@
+// The plan of an audit: which cells run (op x backend x variant), how many runs, and how much
+// memory each op needs — computed before any work, for `validate` and for refusing early.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+#include "scenario/scenario.hpp"
+
+namespace detaudit {
+
+struct PlannedCell {
+    std::size_t op_index;
+    std::string backend;
+    std::size_t variant_index;
+};
+
+struct PlannedOp {
+    const OpSpec* op;
+    std::vector<std::string> backends;   // after --backend filtering
+    uint64_t input_bytes = 0;
+    uint64_t output_bytes = 0;           // one run's output
+    uint64_t estimated_bytes = 0;        // peak while this op runs
+    std::size_t cells = 0;
+};
+
+struct Plan {
+    std::vector<Variant> variants;
+    std::vector<PlannedOp> ops;
+    std::vector<PlannedCell> cells;      // in execution order
+    std::size_t total_runs = 0;
+    uint64_t peak_bytes = 0;
+};
+
+struct PlanOptions {
+    std::optional<int> runs;             // --runs
+    std::vector<std::string> backends;   // --backend (empty: as the scenario says)
+};
+
+Plan make_plan(const Scenario& scenario, const PlanOptions& options);
+// Throws detaudit::Error (scenario) naming the op when its estimate exceeds `available_bytes`.
+void check_memory(const Scenario& scenario, const Plan& plan, uint64_t available_bytes);
+std::string format_bytes(uint64_t bytes);
+
+} // namespace detaudit

@@ -1,0 +1,225 @@
+#include "catalog.hpp"
+#include <cmath>
+#include <limits>
+#include "kernels/common/binned_sum.hpp"
+#include "scenario/json_path.hpp"
+
+namespace detaudit {
+namespace {
+
+constexpr uint64_t k_max_count = uint64_t(1) << 40; // memory, not this, is the practical bound
+
+const nlohmann::json k_default_input = {{"distribution", "uniform"}, {"low", -1.0}, {"high", 1.0}};
+
+std::vector<KindSpec> build_catalog() {
+    using DC = DesignClass;
+    std::vector<KindSpec> kinds;
+    kinds.push_back(KindSpec{
+        "rng",
+        "Draws `count` random numbers from a seeded generator (op-level `seed` overrides the scenario's).",
+        {{"distribution", ParamType::choice, "uniform", {"uniform", "normal"},
+          "uniform in (0, 1] (curand_uniform), or standard normal (Box-Muller, curand_normal2)"},
+         {"count", ParamType::count, 1048576, {}, "number of values drawn"},
+         {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type of the output"}},
+        {{"philox",
+          "Philox4x32-10, element i a pure function of (seed, i), converted as cuRAND does",
+          {{"cpu", DC::cross_backend}}},
+         {"shared_state",
+          "one generator stream drawn from by every thread in arrival order (a global RNG used "
+          "from many threads)",
+          {{"cpu", DC::not_guaranteed}}}}});
+    kinds.push_back(KindSpec{
+        "reduce",
+        "Sums `n` input values; the algorithm is the order of the additions.",
+        {{"n", ParamType::count, 1048576, {}, "number of values summed"},
+         {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type of inputs and result"},
+         {"input", ParamType::input_distribution, k_default_input, {"uniform", "normal", "cancelling"},
+          "uniform {low, high}, normal {mean, stddev}, or cancelling {magnitude}: large values that "
+          "cancel, amplifying order effects"}},
+        {{"sequential", "left to right, one accumulator", {{"cpu", DC::variant_invariant}}},
+         {"pairwise", "recursive halving down to runs of 32 summed left to right",
+          {{"cpu", DC::variant_invariant}}},
+         {"kahan", "left to right with Kahan compensation", {{"cpu", DC::variant_invariant}}},
+         {"blocked",
+          "chunks of 4096 (whatever the thread count) summed as 16 lanes + a fixed tree, chunk "
+          "partials combined in chunk order",
+          {{"cpu", DC::variant_invariant}}},
+         {"per_thread", "each thread sums its contiguous share; partials combined in thread order",
+          {{"cpu", DC::run_to_run}}},
+         {"atomic",
+          "chunk partials added into one accumulator with compare-and-swap, in arrival order",
+          {{"cpu", DC::not_guaranteed}}},
+         {"reproducible",
+          "binned integer accumulation: the same bits for any thread count, schedule and input "
+          "order; correctly rounded sum of the bits within 62 bits of the largest element",
+          {{"cpu", DC::cross_backend}}}}});
+    return kinds;
+}
+
+bool is_integer(const nlohmann::json& v) { return v.is_number_integer() || v.is_number_unsigned(); }
+
+double finite_number(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors,
+                     const std::string& what) {
+    if (!v.is_number()) errors.fail(pointer, "expected " + what + ", got " + describe_json(v));
+    const double d = v.get<double>();
+    if (!std::isfinite(d)) errors.fail(pointer, "expected " + what + ", got " + describe_json(v));
+    return d;
+}
+
+nlohmann::json normalise_input(const nlohmann::json& given, const std::string& pointer,
+                               const ScenarioErrors& errors) {
+    if (!given.is_object())
+        errors.fail(pointer, "expected an object like {\"distribution\": \"uniform\", \"low\": -1, "
+                             "\"high\": 1}, got " + describe_json(given));
+    const std::string kind = given.value("distribution", std::string("uniform"));
+    if (given.contains("distribution") && !given["distribution"].is_string())
+        errors.fail(child_pointer(pointer, "distribution"),
+                    "expected \"uniform\", \"normal\" or \"cancelling\", got " + describe_json(given["distribution"]));
+    std::map<std::string, double> keys;
+    if (kind == "uniform") keys = {{"low", -1.0}, {"high", 1.0}};
+    else if (kind == "normal") keys = {{"mean", 0.0}, {"stddev", 1.0}};
+    else if (kind == "cancelling") keys = {{"magnitude", 1e6}};
+    else
+        errors.fail(child_pointer(pointer, "distribution"),
+                    "expected \"uniform\", \"normal\" or \"cancelling\", got " + describe_json(given["distribution"]));
+    nlohmann::json out = {{"distribution", kind}};
+    for (auto& [key, value] : given.items()) {
+        if (key == "distribution") continue;
+        if (!keys.count(key)) {
+            std::vector<std::string> valid;
+            for (auto& [k, d] : keys) valid.push_back(k);
+            errors.fail(child_pointer(pointer, key), "unknown key for the " + kind +
+                                                         " distribution (valid: distribution, " +
+                                                         join_choices(valid) + ")");
+        }
+        keys[key] = finite_number(value, child_pointer(pointer, key), errors, "a finite number");
+    }
+    for (auto& [key, value] : keys) out[key] = value;
+    if (kind == "uniform" && !(keys["low"] < keys["high"]))
+        errors.fail(child_pointer(pointer, "high"), "expected high > low, got low " +
+                                                        describe_json(keys["low"]) + ", high " +
+                                                        describe_json(keys["high"]));
+    if (kind == "normal" && !(keys["stddev"] > 0))
+        errors.fail(child_pointer(pointer, "stddev"), "expected a positive number, got " + describe_json(keys["stddev"]));
+    if (kind == "cancelling" && !(keys["magnitude"] > 0))
+        errors.fail(child_pointer(pointer, "magnitude"), "expected a positive number, got " + describe_json(keys["magnitude"]));
+    return out;
+}
+
+} // namespace
+
+const std::vector<KindSpec>& catalog() {
+    static const std::vector<KindSpec> kinds = build_catalog();
+    return kinds;
+}
+
+const KindSpec* find_kind(const std::string& name) {
+    for (const auto& k : catalog())
+        if (k.name == name) return &k;
+    return nullptr;
+}
+
+const AlgorithmSpec* find_algorithm(const KindSpec& kind, const std::string& name) {
+    for (const auto& a : kind.algorithms)
+        if (a.name == name) return &a;
+    return nullptr;
+}
+
+std::vector<std::string> kind_names() {
+    std::vector<std::string> names;
+    for (const auto& k : catalog()) names.push_back(k.name);
+    return names;
+}
+
+std::vector<std::string> algorithm_names(const KindSpec& kind) {
+    std::vector<std::string> names;
+    for (const auto& a : kind.algorithms) names.push_back(a.name);
+    return names;
+}
+
+std::vector<std::string> param_names(const KindSpec& kind) {
+    std::vector<std::string> names;
+    for (const auto& p : kind.params) names.push_back(p.name);
+    return names;
+}
+
+bool kind_has_param(const KindSpec& kind, const std::string& name) {
+    for (const auto& p : kind.params)
+        if (p.name == name) return true;
+    return false;
+}
+
+nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorithm,
+                                const nlohmann::json& given, const std::string& op_pointer,
+                                const ScenarioErrors& errors) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& spec : kind.params) {
+        const std::string pointer = child_pointer(op_pointer, spec.name);
+        const nlohmann::json& value = given.contains(spec.name) ? given[spec.name] : spec.default_value;
+        switch (spec.type) {
+        case ParamType::count: {
+            if (!is_integer(value) || value.get<int64_t>() <= 0)
+                errors.fail(pointer, "expected a positive integer, got " + describe_json(value));
+            if (value.get<uint64_t>() > k_max_count)
+                errors.fail(pointer, "expected at most 2^40, got " + describe_json(value));
+            out[spec.name] = value.get<uint64_t>();
+            break;
+        }
+        case ParamType::dtype:
+        case ParamType::choice: {
+            bool ok = value.is_string();
+            if (ok) {
+                ok = false;
+                for (const auto& c : spec.choices) ok = ok || value.get<std::string>() == c;
+            }
+            if (!ok)
+                errors.fail(pointer, "expected " + join_choices(spec.choices) + ", got " + describe_json(value));
+            out[spec.name] = value;
+            break;
+        }
+        case ParamType::input_distribution: out[spec.name] = normalise_input(value, pointer, errors); break;
+        }
+    }
+    if (kind.name == "reduce" && algorithm == "reproducible" &&
+        out["n"].get<uint64_t>() > kernels::k_binned_max_elements)
+        errors.fail(child_pointer(op_pointer, "n"),
+                    "the reproducible accumulator takes at most 2^32 values, got " + describe_json(out["n"]));
+    return out;
+}
+
+DType output_dtype(const std::string&, const nlohmann::json& params) {
+    return *parse_dtype(params.at("dtype").get<std::string>());
+}
+
+std::vector<std::size_t> output_shape(const std::string& kind, const nlohmann::json& params) {
+    if (kind == "rng") return {params.at("count").get<std::size_t>()};
+    return {}; // reduce: a scalar
+}
+
+uint64_t input_bytes(const std::string& kind, const nlohmann::json& params) {
+    if (kind == "reduce") return params.at("n").get<uint64_t>() * dtype_size(output_dtype(kind, params));
+    return 0;
+}
+
+nlohmann::json catalog_to_json() {
+    nlohmann::json kinds = nlohmann::json::array();
+    for (const auto& k : catalog()) {
+        nlohmann::json params = nlohmann::json::array();
+        for (const auto& p : k.params) {
+            nlohmann::json jp = {{"name", p.name}, {"default", p.default_value}, {"description", p.description}};
+            if (!p.choices.empty()) jp["choices"] = p.choices;
+            params.push_back(jp);
+        }
+        nlohmann::json algorithms = nlohmann::json::array();
+        for (const auto& a : k.algorithms) {
+            nlohmann::json backends = nlohmann::json::object();
+            for (const auto& [b, dc] : a.backends) backends[b] = std::string(design_class_name(dc));
+            algorithms.push_back({{"name", a.name}, {"description", a.description}, {"backends", backends}});
+        }
+        kinds.push_back({{"kind", k.name}, {"description", k.description}, {"parameters", params},
+                         {"algorithms", algorithms}});
+    }
+    return kinds;
+}
+
+} // namespace detaudit

@@ -1,0 +1,487 @@
+#include "report/console_reporter.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+#include <fmt/format.h>
+
+namespace detaudit {
+namespace {
+
+enum class Tone { plain, good, warn, bad, strong };
+
+std::string paint(std::string_view text, Tone tone, bool color) {
+    if (!color || tone == Tone::plain || text.empty()) return std::string(text);
+    const char* code = "";
+    switch (tone) {
+    case Tone::good: code = "\x1b[32m"; break;
+    case Tone::warn: code = "\x1b[33m"; break;
+    case Tone::bad: code = "\x1b[31m"; break;
+    case Tone::strong: code = "\x1b[1m"; break;
+    case Tone::plain: break;
+    }
+    return fmt::format("{}{}\x1b[0m", code, text);
+}
+
+// Columns are measured in characters, not bytes: "µs" and "·" are two bytes of UTF-8 each.
+std::size_t display_width(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
+        return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+    }));
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// Three significant digits in the unit that keeps the number between 1 and 1000.
+std::string human_seconds(double s) {
+    if (!std::isfinite(s) || s < 0) return "-";
+    double value = s;
+    std::string_view unit = "s";
+    if (s < 1e-6) {
+        value = s * 1e9, unit = "ns";
+    } else if (s < 1e-3) {
+        value = s * 1e6, unit = "µs";
+    } else if (s < 1) {
+        value = s * 1e3, unit = "ms";
+    }
+    int decimals = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    return fmt::format("{:.{}f} {}", value, decimals, unit);
+}
+
+std::string expected_text(const nlohmann::json& expected) {
+    if (expected.is_string()) return expected.get<std::string>();
+    return expected.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool is_any(const nlohmann::json& expected) { return expected.is_string() && expected == "any"; }
+
+// Would this one comparison, alone, violate `expected`? Used only to point at the rows behind a
+// failed expectation; the verdict itself is the ExpectationResult's.
+bool violates(const nlohmann::json& expected, const DiffStats& diff, bool differs) {
+    if (expected.is_string()) {
+        if (expected == "identical") return differs;
+        if (expected == "differs") return !differs;
+        return false;
+    }
+    if (!expected.is_object()) return false;
+    if (!differs) return false;
+    if (diff.shape_mismatch || diff.nan_mismatches > 0) return true;
+    auto exceeds = [&](const char* key, double measured) {
+        auto it = expected.find(key);
+        // Written as !(a <= b) so that a NaN measurement counts as exceeding.
+        return it != expected.end() && it->is_number() && !(measured <= it->get<double>());
+    };
+    return exceeds("max_ulp", static_cast<double>(diff.max_ulp)) ||
+           exceeds("max_abs", diff.max_abs) || exceeds("max_rel", diff.max_rel);
+}
+
+struct Candidate {
+    const DiffStats* diff;
+    bool differs;
+};
+
+// Indices of the candidates behind a failed expectation. When no single comparison violates it on
+// its own (e.g. "differs" judged over all cells), every candidate shares the blame.
+std::vector<std::size_t> culprits(const nlohmann::json& expected,
+                                  const std::vector<Candidate>& candidates) {
+    std::vector<std::size_t> found;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (violates(expected, *candidates[i].diff, candidates[i].differs)) found.push_back(i);
+    }
+    if (found.empty()) {
+        for (std::size_t i = 0; i < candidates.size(); ++i) found.push_back(i);
+    }
+    return found;
+}
+
+const CellComparison* find_across(const OperationReport& op, const Cell& cell) {
+    for (const auto& c : op.across_variants) {
+        if (c.backend == cell.backend && c.variant == cell.variant) return &c;
+    }
+    return nullptr;
+}
+
+// Which gating expectations touch each cell / cross-backend comparison, and which failed there.
+struct Verdicts {
+    std::vector<bool> cell_gated, cell_failed_r2r, cell_failed_across;
+    std::vector<bool> cross_gated, cross_failed;
+};
+
+Verdicts judge(const OperationReport& op) {
+    Verdicts v;
+    v.cell_gated.assign(op.cells.size(), false);
+    v.cell_failed_r2r.assign(op.cells.size(), false);
+    v.cell_failed_across.assign(op.cells.size(), false);
+    v.cross_gated.assign(op.cross_backend.size(), false);
+    v.cross_failed.assign(op.cross_backend.size(), false);
+
+    for (const auto& e : op.expectations) {
+        if (!e.evaluated || is_any(e.expected)) continue;
+        if (e.axis == "run_to_run" || e.axis == "across_variants") {
+            const bool r2r = e.axis == "run_to_run";
+            std::vector<std::size_t> index;
+            std::vector<Candidate> candidates;
+            for (std::size_t i = 0; i < op.cells.size(); ++i) {
+                const Cell& cell = op.cells[i];
+                if (cell.backend != e.backend || cell.status != CellStatus::ok) continue;
+                if (r2r) {
+                    candidates.push_back(
+                        {&cell.run_to_run.diff, cell.run_to_run.differing_runs > 0});
+                } else if (const CellComparison* c = find_across(op, cell)) {
+                    candidates.push_back({&c->diff, !c->diff.identical});
+                } else {
+                    continue; // the base variant: nothing to compare it against
+                }
+                index.push_back(i);
+                v.cell_gated[i] = true;
+            }
+            if (e.held) continue;
+            for (std::size_t k : culprits(e.expected, candidates)) {
+                (r2r ? v.cell_failed_r2r : v.cell_failed_across)[index[k]] = true;
+            }
+        } else if (e.axis == "cross_backend") {
+            std::vector<std::size_t> index;
+            for (std::size_t i = 0; i < op.cross_backend.size(); ++i) {
+                if (op.cross_backend[i].backend == e.backend) index.push_back(i);
+            }
+            // The runner may name the pair differently from the comparisons; then the
+            // expectation covers all of them.
+            if (index.empty()) {
+                for (std::size_t i = 0; i < op.cross_backend.size(); ++i) index.push_back(i);
+            }
+            std::vector<Candidate> candidates;
+            for (std::size_t i : index) {
+                const DiffStats& d = op.cross_backend[i].diff;
+                candidates.push_back({&d, !d.identical});
+                v.cross_gated[i] = true;
+            }
+            if (e.held) continue;
+            for (std::size_t k : culprits(e.expected, candidates)) v.cross_failed[index[k]] = true;
+        }
+    }
+    return v;
+}
+
+struct TableCell {
+    std::string text;
+    Tone tone = Tone::plain;
+    bool right = false; // numbers align right
+};
+using Row = std::vector<TableCell>;
+
+std::string render_table(const std::vector<Row>& rows, bool color) {
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows) {
+        widths.resize(std::max(widths.size(), row.size()), 0);
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            widths[i] = std::max(widths[i], display_width(row[i].text));
+        }
+    }
+    std::string out;
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            const TableCell& cell = row[i];
+            std::string pad(widths[i] - display_width(cell.text), ' ');
+            if (i > 0) line += "  ";
+            // Pad outside the colour codes so escapes never count toward the width.
+            if (cell.right) line += pad;
+            line += paint(cell.text, cell.tone, color);
+            if (!cell.right && i + 1 < row.size()) line += pad;
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line;
+        out += '\n';
+    }
+    return out;
+}
+
+std::string diff_brief(const DiffStats& d) {
+    if (d.shape_mismatch) return fmt::format("differs ({})", d.mismatch_detail);
+    if (d.identical) return "identical";
+    std::string text = fmt::format("differs, {} ULP", d.max_ulp);
+    if (d.nan_mismatches > 0) text += fmt::format(", {} NaN mismatches", d.nan_mismatches);
+    return text;
+}
+
+std::string diff_details(const DiffStats& d) {
+    if (d.shape_mismatch) return d.mismatch_detail;
+    std::string text =
+        fmt::format("{} of {} elements differ, max {} ULP, max abs {:g}, max rel {:g}",
+                    d.differing_elements, d.elements, d.max_ulp, d.max_abs, d.max_rel);
+    if (d.nan_mismatches > 0) text += fmt::format(", {} NaN mismatches", d.nan_mismatches);
+    std::string histogram;
+    const auto& labels = ulp_bucket_labels();
+    for (std::size_t i = 1; i < k_ulp_buckets; ++i) { // bucket 0 is the identical elements
+        if (d.ulp_histogram[i] == 0) continue;
+        histogram += fmt::format("{}{}: {}", histogram.empty() ? "" : ", ", labels[i],
+                                 d.ulp_histogram[i]);
+    }
+    if (!histogram.empty()) text += fmt::format("; ULP histogram {}", histogram);
+    if (d.first_difference) {
+        const auto& f = *d.first_difference;
+        text += fmt::format("; first at index {}: {} ({}) vs {} ({})", f.index,
+                            f.reference.decimal, f.reference.hex_bits, f.other.decimal,
+                            f.other.hex_bits);
+    }
+    return text;
+}
+
+std::string json_text(const nlohmann::json& j, std::string_view key) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    return it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string header_line(const AuditReport& report, bool color) {
+    std::string tool = json_text(report.tool, "name");
+    if (tool.empty()) tool = "detaudit";
+    std::string version = json_text(report.tool, "version");
+    std::string line = paint(version.empty() ? tool : tool + " " + version, Tone::strong, color);
+    std::string scenario = json_text(report.scenario, "name");
+    if (!scenario.empty()) {
+        line += fmt::format(" · scenario {}", paint(scenario, Tone::strong, color));
+    }
+    if (!report.backends.empty()) {
+        line += " · backends: ";
+        for (std::size_t i = 0; i < report.backends.size(); ++i) {
+            const BackendStatus& b = report.backends[i];
+            // ';' between backends: device descriptions and driver messages contain commas.
+            if (i > 0) line += "; ";
+            if (b.available) {
+                line += fmt::format("{}: {}", b.name, b.device.empty() ? "available" : b.device);
+            } else {
+                std::string why = b.reason.empty() ? "unavailable" : "unavailable: " + b.reason;
+                line += fmt::format("{}: {}", b.name, paint(why, Tone::warn, color));
+            }
+        }
+    }
+    return line + "\n";
+}
+
+} // namespace
+
+std::string render_summary_line(const AuditReport& report, bool color) {
+    const Summary& s = report.summary;
+    auto count = [&](std::size_t n, std::string_view what, Tone tone) {
+        return paint(fmt::format("{} {}", n, what), n > 0 ? tone : Tone::plain, color);
+    };
+    std::string line = fmt::format("{}: {}, {}, {}", plural(s.cells, "cell", "cells"),
+                                   count(s.cells_identical, "identical", Tone::good),
+                                   count(s.cells_differing, "differ", Tone::warn),
+                                   count(s.cells_skipped, "skipped", Tone::warn));
+    if (s.cells_error > 0) line += ", " + count(s.cells_error, "error", Tone::bad);
+    line += fmt::format(" · expectations {}, {}",
+                        count(s.expectations_passed, "passed", Tone::good),
+                        count(s.expectations_failed, "failed", Tone::bad));
+    if (s.expectations_not_evaluated > 0) {
+        line += ", " + count(s.expectations_not_evaluated, "not evaluated", Tone::plain);
+    }
+    if (report.interrupted) line += " · " + paint("interrupted", Tone::bad, color);
+    line += " · " + paint(fmt::format("exit {}", s.exit_code),
+                          s.exit_code == 0 ? Tone::good : Tone::bad, color);
+    return line;
+}
+
+std::string render_console(const AuditReport& report, const ConsoleOptions& options) {
+    const bool color = options.color;
+    std::string out = header_line(report, color);
+
+    std::vector<Row> rows;
+    rows.push_back({{"op"},
+                    {"backend"},
+                    {"variant"},
+                    {"runs", Tone::plain, true},
+                    {"distinct", Tone::plain, true},
+                    {"run-to-run"},
+                    {"across-variants"},
+                    {"max ULP", Tone::plain, true},
+                    {"time/run", Tone::plain, true},
+                    {"expectation"}});
+    std::vector<Verdicts> verdicts;
+    for (const auto& op : report.operations) {
+        verdicts.push_back(judge(op));
+        const Verdicts& v = verdicts.back();
+        for (std::size_t i = 0; i < op.cells.size(); ++i) {
+            const Cell& c = op.cells[i];
+            const bool ok = c.status == CellStatus::ok;
+            const bool failed = v.cell_failed_r2r[i] || v.cell_failed_across[i];
+            Row row;
+            // The op id only on its first row: the table reads as groups.
+            row.push_back({i == 0 ? op.id : std::string()});
+            row.push_back({c.backend});
+            row.push_back({c.variant});
+            row.push_back({std::to_string(c.runs), Tone::plain, true});
+            row.push_back({ok ? std::to_string(c.distinct_outputs) : "-", Tone::plain, true});
+
+            if (c.status == CellStatus::skipped) {
+                row.push_back({"skipped", Tone::warn});
+            } else if (c.status == CellStatus::error) {
+                row.push_back({"error", Tone::bad});
+            } else if (c.run_to_run.compared_runs == 0) {
+                row.push_back({"-"}); // one run: nothing to compare
+            } else if (c.run_to_run.differing_runs == 0) {
+                row.push_back({"identical", Tone::good});
+            } else {
+                row.push_back({fmt::format("differs {}/{} runs", c.run_to_run.differing_runs,
+                                           c.runs),
+                               v.cell_failed_r2r[i] ? Tone::bad : Tone::warn});
+            }
+
+            const CellComparison* across = ok ? find_across(op, c) : nullptr;
+            if (!across) {
+                row.push_back({"-"});
+            } else if (across->diff.identical && !across->diff.shape_mismatch) {
+                row.push_back({"identical", Tone::good});
+            } else {
+                row.push_back(
+                    {diff_brief(across->diff), v.cell_failed_across[i] ? Tone::bad : Tone::warn});
+            }
+
+            const bool compared = ok && c.run_to_run.compared_runs > 0 &&
+                                  !c.run_to_run.diff.shape_mismatch;
+            row.push_back({compared ? std::to_string(c.run_to_run.diff.max_ulp) : "-",
+                           Tone::plain, true});
+            row.push_back({ok && c.runs > 0 ? human_seconds(c.time.median_s) : "-", Tone::plain,
+                           true});
+            if (failed) {
+                row.push_back({"FAIL", Tone::bad});
+            } else if (v.cell_gated[i]) {
+                row.push_back({"pass", Tone::good});
+            } else {
+                row.push_back({"-"});
+            }
+            rows.push_back(std::move(row));
+        }
+    }
+    out += "\n";
+    if (rows.size() > 1) {
+        out += render_table(rows, color);
+    } else {
+        out += "no cells\n";
+    }
+
+    // Cross-backend comparisons, one line each.
+    std::string cross;
+    for (std::size_t o = 0; o < report.operations.size(); ++o) {
+        const OperationReport& op = report.operations[o];
+        for (std::size_t i = 0; i < op.cross_backend.size(); ++i) {
+            const CellComparison& c = op.cross_backend[i];
+            const bool same = c.diff.identical && !c.diff.shape_mismatch;
+            std::string verdict = paint(diff_brief(c.diff),
+                                        same                         ? Tone::good
+                                        : verdicts[o].cross_failed[i] ? Tone::bad
+                                                                     : Tone::warn,
+                                        color);
+            std::string gate;
+            if (verdicts[o].cross_failed[i]) {
+                gate = "  " + paint("FAIL", Tone::bad, color);
+            } else if (verdicts[o].cross_gated[i]) {
+                gate = "  " + paint("pass", Tone::good, color);
+            }
+            cross += fmt::format("  {} [{}]: {} vs {}: {}{}\n", op.id, c.variant, c.reference,
+                                 c.other, verdict, gate);
+            if (options.verbose && !same) cross += fmt::format("    {}\n", diff_details(c.diff));
+        }
+    }
+    if (!cross.empty()) out += "\nCross-backend\n" + cross;
+
+    if (options.verbose) {
+        std::string details;
+        for (const auto& op : report.operations) {
+            for (const auto& c : op.cells) {
+                std::string where = fmt::format("  {} {} {}: ", op.id, c.backend, c.variant);
+                if (c.status != CellStatus::ok) {
+                    details += where;
+                    details += fmt::format("{}: {}\n", cell_status_name(c.status), c.reason);
+                } else if (c.run_to_run.differing_runs > 0) {
+                    details += where + fmt::format("{} distinct outputs, first differing run {}",
+                                                   c.distinct_outputs,
+                                                   c.run_to_run.first_differing_run.value_or(0));
+                    if (c.run_to_run.same_multiset) {
+                        details += *c.run_to_run.same_multiset ? ", same values in another order"
+                                                               : ", different values";
+                    }
+                    details += fmt::format("; {}\n", diff_details(c.run_to_run.diff));
+                } else if (c.p_diff_95) {
+                    details += where + fmt::format("identical over {} runs; one more run differs "
+                                                   "with probability < {:.3g} (95 % bound)\n",
+                                                   c.runs, *c.p_diff_95);
+                }
+                if (const CellComparison* a = find_across(op, c); a && !a->diff.identical) {
+                    details += fmt::format("  {} {} {} vs {}: {}\n", op.id, c.backend, c.variant,
+                                           a->reference, diff_details(a->diff));
+                }
+            }
+        }
+        if (!details.empty()) out += "\nDetails\n" + details;
+    }
+
+    // Errors always, with their reason; skips grouped, since one unavailable backend skips many.
+    std::string errors;
+    std::map<std::pair<std::string, std::string>, std::size_t> skips;
+    std::vector<std::pair<std::string, std::string>> skip_order;
+    for (const auto& op : report.operations) {
+        for (const auto& c : op.cells) {
+            if (c.status == CellStatus::error) {
+                errors += fmt::format("  {} {} {}: {}\n", op.id, c.backend, c.variant, c.reason);
+            } else if (c.status == CellStatus::skipped && !options.verbose) {
+                auto key = std::make_pair(c.backend, c.reason);
+                if (skips[key]++ == 0) skip_order.push_back(key);
+            }
+        }
+    }
+    if (!errors.empty()) out += "\n" + paint("Errors", Tone::bad, color) + "\n" + errors;
+    if (!skip_order.empty()) {
+        out += "\nSkipped\n";
+        for (const auto& key : skip_order) {
+            out += fmt::format("  {}: {}: {}\n", key.first, plural(skips[key], "cell", "cells"),
+                               key.second.empty() ? "no reason given" : key.second);
+        }
+    }
+
+    std::string failed, not_evaluated, passed;
+    for (const auto& op : report.operations) {
+        for (const auto& e : op.expectations) {
+            std::string what = fmt::format("{} {} {} (expected {})", op.id, e.backend, e.axis,
+                                           expected_text(e.expected));
+            if (!e.evaluated) {
+                not_evaluated += fmt::format("  {}: {}\n", what, e.detail);
+            } else if (!e.held) {
+                failed += fmt::format("  {} {}: {}\n", paint("FAIL", Tone::bad, color), what,
+                                      e.detail);
+            } else {
+                passed += fmt::format("  {} {}: {}\n", paint("pass", Tone::good, color), what,
+                                      e.detail);
+            }
+        }
+    }
+    if (!failed.empty()) out += "\nFailed expectations\n" + failed;
+    if (options.verbose && !passed.empty()) out += "\nPassed expectations\n" + passed;
+    if (options.verbose && !not_evaluated.empty()) out += "\nNot evaluated\n" + not_evaluated;
+
+    std::string contradictions;
+    for (const auto& op : report.operations) {
+        for (const auto& line : op.design_contradictions) {
+            contradictions += fmt::format("  {}: {}\n", op.id, line);
+        }
+    }
+    if (!contradictions.empty()) {
+        out += "\n" + paint("Design-class contradictions", Tone::bad, color) + "\n";
+        out += contradictions;
+    }
+
+    if (report.interrupted) {
+        out += "\n" + paint("Interrupted: the report covers the cells completed so far.", Tone::bad,
+                            color) +
+               "\n";
+    }
+    out += "\n" + render_summary_line(report, color) + "\n";
+    return out;
+}
+
+} // namespace detaudit

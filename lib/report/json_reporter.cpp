@@ -1,0 +1,169 @@
+#include "report/json_reporter.hpp"
+
+#include <cmath>
+
+namespace detaudit {
+namespace {
+
+// Built as ordered_json so a saved report reads top-down in the order of DESIGN.md §6;
+// report_to_json converts it for callers that want a plain nlohmann::json.
+using Json = nlohmann::ordered_json;
+
+Json number_or_text(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return v;
+}
+
+Json value_json(const ValueText& v) { return Json{{"decimal", v.decimal}, {"hex", v.hex_bits}}; }
+
+template <typename T> Json optional_json(const std::optional<T>& v) {
+    return v ? Json(*v) : Json(nullptr);
+}
+
+Json diff_json(const DiffStats& d) {
+    Json j;
+    j["identical"] = d.identical;
+    // Only present when true: then nothing else in the object is comparable.
+    if (d.shape_mismatch) {
+        j["shape_mismatch"] = true;
+        j["mismatch_detail"] = d.mismatch_detail;
+    }
+    j["elements"] = d.elements;
+    j["differing_elements"] = d.differing_elements;
+    j["max_ulp"] = d.max_ulp;
+    j["max_abs"] = number_or_text(d.max_abs);
+    j["max_rel"] = number_or_text(d.max_rel);
+    Json histogram = Json::object();
+    const auto& labels = ulp_bucket_labels();
+    for (std::size_t i = 0; i < k_ulp_buckets; ++i) histogram[labels[i]] = d.ulp_histogram[i];
+    j["ulp_histogram"] = std::move(histogram);
+    j["nan_mismatches"] = d.nan_mismatches;
+    if (d.first_difference) {
+        j["first_difference"] = {{"index", d.first_difference->index},
+                                 {"reference", value_json(d.first_difference->reference)},
+                                 {"other", value_json(d.first_difference->other)}};
+    } else {
+        j["first_difference"] = nullptr;
+    }
+    return j;
+}
+
+Json cell_json(const Cell& c) {
+    Json j;
+    j["backend"] = c.backend;
+    j["variant"] = c.variant;
+    j["settings"] = c.settings;
+    j["status"] = cell_status_name(c.status);
+    if (c.status != CellStatus::ok) j["reason"] = c.reason;
+    j["runs"] = c.runs;
+    j["distinct_outputs"] = c.distinct_outputs;
+    j["digests"] = c.digests;
+    Json r2r;
+    r2r["compared_runs"] = c.run_to_run.compared_runs;
+    r2r["differing_runs"] = c.run_to_run.differing_runs;
+    r2r["first_differing_run"] = optional_json(c.run_to_run.first_differing_run);
+    if (c.run_to_run.same_multiset) r2r["same_multiset"] = *c.run_to_run.same_multiset;
+    r2r["diff"] = diff_json(c.run_to_run.diff);
+    j["run_to_run"] = std::move(r2r);
+    j["p_diff_95"] = optional_json(c.p_diff_95);
+    j["time"] = {{"cold_s", c.time.cold_s},
+                 {"min_s", c.time.min_s},
+                 {"median_s", c.time.median_s},
+                 {"max_s", c.time.max_s}};
+    j["output"] = {{"dtype", c.output_dtype}, {"shape", c.output_shape}};
+    if (!c.reference_values.empty()) {
+        Json values = Json::array();
+        for (const auto& v : c.reference_values) values.push_back(value_json(v));
+        j["reference_values"] = std::move(values);
+    }
+    return j;
+}
+
+Json comparison_json(const CellComparison& c) {
+    return Json{{"axis", c.axis},          {"backend", c.backend},
+                {"variant", c.variant},    {"reference", c.reference},
+                {"other", c.other},        {"changed_axes", c.changed_axes},
+                {"diff", diff_json(c.diff)}};
+}
+
+Json expectation_json(const ExpectationResult& e) {
+    return Json{{"axis", e.axis},           {"backend", e.backend}, {"expected", e.expected},
+                {"evaluated", e.evaluated}, {"held", e.held},       {"detail", e.detail}};
+}
+
+Json operation_json(const OperationReport& op) {
+    Json j;
+    j["id"] = op.id;
+    j["kind"] = op.kind;
+    j["algorithm"] = op.algorithm;
+    j["description"] = op.description;
+    j["parameters"] = op.parameters;
+    j["design_class"] = op.design_class;
+    j["measured_class"] = op.measured_class;
+    j["design_contradictions"] = op.design_contradictions;
+    Json cells = Json::array();
+    for (const auto& c : op.cells) cells.push_back(cell_json(c));
+    j["cells"] = std::move(cells);
+    Json across = Json::array();
+    for (const auto& c : op.across_variants) across.push_back(comparison_json(c));
+    j["across_variants"] = std::move(across);
+    Json cross = Json::array();
+    for (const auto& c : op.cross_backend) cross.push_back(comparison_json(c));
+    j["cross_backend"] = std::move(cross);
+    Json expectations = Json::array();
+    for (const auto& e : op.expectations) expectations.push_back(expectation_json(e));
+    j["expectations"] = std::move(expectations);
+    return j;
+}
+
+Json summary_json(const Summary& s) {
+    return Json{{"operations", s.operations},
+                {"cells", s.cells},
+                {"cells_ok", s.cells_ok},
+                {"cells_skipped", s.cells_skipped},
+                {"cells_error", s.cells_error},
+                {"cells_identical", s.cells_identical},
+                {"cells_differing", s.cells_differing},
+                {"expectations_passed", s.expectations_passed},
+                {"expectations_failed", s.expectations_failed},
+                {"expectations_not_evaluated", s.expectations_not_evaluated},
+                {"exit_code", s.exit_code}};
+}
+
+Json build(const AuditReport& report) {
+    Json j;
+    j["schema_version"] = report.schema_version;
+    j["tool"] = report.tool;
+    j["scenario"] = report.scenario;
+    j["started_at"] = report.started_at;
+    j["duration_s"] = report.duration_s;
+    j["interrupted"] = report.interrupted;
+    j["environment"] = report.environment;
+    Json backends = Json::array();
+    for (const auto& b : report.backends) {
+        backends.push_back(Json{{"name", b.name},
+                                {"available", b.available},
+                                {"reason", b.reason},
+                                {"device", b.device}});
+    }
+    j["backends"] = std::move(backends);
+    j["summary"] = summary_json(report.summary);
+    Json operations = Json::array();
+    for (const auto& op : report.operations) operations.push_back(operation_json(op));
+    j["operations"] = std::move(operations);
+    return j;
+}
+
+} // namespace
+
+nlohmann::json report_to_json(const AuditReport& report) { return nlohmann::json(build(report)); }
+
+std::string render_json(const AuditReport& report) {
+    std::string text =
+        build(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    text += '\n';
+    return text;
+}
+
+} // namespace detaudit

@@ -1,0 +1,18 @@
+// The JSON reporter: the AuditReport as the versioned JSON document of DESIGN.md §6, described by
+// docs/report.schema.json. Saved reports are what `diff`/`compare` and baselines read back.
+#pragma once
+#include <string>
+#include <nlohmann/json.hpp>
+#include "report/report.hpp"
+
+namespace detaudit {
+
+// The report as a JSON value. Non-finite max_abs/max_rel become the strings "inf", "-inf", "nan"
+// (JSON has no such numbers); object keys come back sorted, as nlohmann::json stores them.
+nlohmann::json report_to_json(const AuditReport& report);
+
+// The report as a file: keys in reading order, 2-space indent, trailing newline. Invalid UTF-8
+// in strings (driver messages, program output) is replaced rather than failing the whole report.
+std::string render_json(const AuditReport& report);
+
+} // namespace detaudit

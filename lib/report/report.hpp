@@ -1,0 +1,115 @@
+// AuditReport: the plain-data result of an audit (DESIGN.md §6). Reporters are pure functions
+// of it; the runner fills it; expectations and the exit code are computed from it.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+#include <nlohmann/json.hpp>
+#include "compare/diff_stats.hpp"
+
+namespace detaudit {
+
+enum class DesignClass { not_guaranteed, run_to_run, variant_invariant, cross_backend, unknown };
+std::string_view design_class_name(DesignClass c);
+
+// What the runs showed for one op on one backend.
+enum class MeasuredClass { nondeterministic, run_to_run, variant_invariant, not_measured };
+std::string_view measured_class_name(MeasuredClass c);
+// True when `measured` is weaker than what `design` promises.
+bool contradicts_design(DesignClass design, MeasuredClass measured);
+
+enum class CellStatus { ok, skipped, error };
+std::string_view cell_status_name(CellStatus s);
+
+struct TimingStats {
+    double cold_s = 0;                    // the first run, alone (caches, page faults, JIT)
+    double min_s = 0, median_s = 0, max_s = 0; // runs 2..N (run 1 when there is only one)
+};
+
+struct RunToRun {
+    std::size_t compared_runs = 0;  // runs 2..N, each against run 1
+    std::size_t differing_runs = 0;
+    DiffStats diff;                 // merged over the compared runs (merge_diff)
+    std::optional<std::size_t> first_differing_run; // 1-based run number
+    std::optional<bool> same_multiset; // rng cells that differ: same values in another order?
+};
+
+struct Cell {
+    std::string backend;
+    std::string variant;                       // "base", "cpu.threads=8", "A=1,B=2"
+    nlohmann::json settings = nlohmann::json::object(); // axis -> value, every axis of the variant
+    CellStatus status = CellStatus::ok;
+    std::string reason;                        // skipped/error: one line
+    std::size_t runs = 0;                      // runs completed
+    std::size_t distinct_outputs = 0;
+    std::vector<std::string> digests;          // one per run, in run order
+    RunToRun run_to_run;
+    std::optional<double> p_diff_95;           // when all N >= 2 runs were identical
+    TimingStats time;
+    std::vector<ValueText> reference_values;   // outputs of at most 16 elements
+    std::string output_dtype;
+    std::vector<std::size_t> output_shape;
+};
+
+// A comparison of two cells' reference outputs (first runs).
+struct CellComparison {
+    std::string axis;       // "across_variants" or "cross_backend"
+    std::string backend;    // across_variants: the backend; cross_backend: "cpu~cuda"
+    std::string variant;    // across_variants: the variant vs base; cross_backend: the variant
+    std::string reference;  // what it was compared against, e.g. "cpu/base"
+    std::string other;      // e.g. "cpu/cpu.threads=8"
+    std::vector<std::string> changed_axes; // across_variants: the axes this variant changes
+    DiffStats diff;
+};
+
+struct ExpectationResult {
+    std::string axis;        // run_to_run | across_variants | cross_backend
+    std::string backend;
+    nlohmann::json expected; // "identical" | "differs" | "any" | {"max_ulp": ...}
+    bool evaluated = true;   // false: nothing to compare (skipped cells, one backend, no vary)
+    bool held = true;
+    std::string detail;      // one line
+};
+
+struct OperationReport {
+    std::string id, kind, algorithm, description;
+    nlohmann::json parameters = nlohmann::json::object(); // normalised, defaults filled in
+    std::map<std::string, std::string> design_class;  // backend -> design class name
+    std::map<std::string, std::string> measured_class; // backend -> measured class name
+    std::vector<std::string> design_contradictions;   // one line per backend where measured < design
+    std::vector<Cell> cells;
+    std::vector<CellComparison> across_variants;
+    std::vector<CellComparison> cross_backend;
+    std::vector<ExpectationResult> expectations;
+};
+
+struct BackendStatus {
+    std::string name;
+    bool available = false;
+    std::string reason;  // when unavailable: the driver's / runtime's own words
+    std::string device;  // e.g. "AMD EPYC (2 threads)"
+};
+
+struct Summary {
+    std::size_t operations = 0, cells = 0, cells_ok = 0, cells_skipped = 0, cells_error = 0;
+    std::size_t cells_identical = 0;   // ok cells whose runs were all identical
+    std::size_t cells_differing = 0;   // ok cells with run-to-run differences
+    std::size_t expectations_passed = 0, expectations_failed = 0, expectations_not_evaluated = 0;
+    int exit_code = 0;
+};
+
+struct AuditReport {
+    int schema_version = 1;
+    nlohmann::json tool = nlohmann::json::object();     // name, version, backends compiled in
+    nlohmann::json scenario = nlohmann::json::object(); // name, path, digest, description, seed, runs
+    std::string started_at;                             // ISO 8601 UTC
+    double duration_s = 0;
+    bool interrupted = false;
+    nlohmann::json environment = nlohmann::json::object();
+    std::vector<BackendStatus> backends;
+    std::vector<OperationReport> operations;
+    Summary summary;
+};
+
+} // namespace detaudit

@@ -1,0 +1,98 @@
+#include "axes.hpp"
+#include <thread>
+
+namespace detaudit {
+
+const std::vector<AxisSpec>& known_axes() {
+    static const std::vector<AxisSpec> axes = {
+        {"cpu.threads", "cpu", "number of CPU worker threads (positive integer, default: all cores)"},
+        {"cpu.schedule", "cpu", "how loop iterations are handed to threads: static, dynamic or guided (OpenMP)"},
+    };
+    return axes;
+}
+
+const AxisSpec* find_axis(const std::string& name) {
+    for (const auto& a : known_axes())
+        if (a.name == name) return &a;
+    return nullptr;
+}
+
+void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, const std::string& pointer,
+                         const ScenarioErrors& errors) {
+    if (axis.name == "cpu.threads") {
+        if (!(value.is_number_integer() || value.is_number_unsigned()) || value.get<int64_t>() < 1 ||
+            value.get<int64_t>() > 1024)
+            errors.fail(pointer, "expected a thread count from 1 to 1024, got " + describe_json(value));
+    } else if (axis.name == "cpu.schedule") {
+        if (!value.is_string() || (value != "static" && value != "dynamic" && value != "guided"))
+            errors.fail(pointer, "expected \"static\", \"dynamic\" or \"guided\", got " + describe_json(value));
+    }
+}
+
+nlohmann::json default_axis_value(const std::string& axis) {
+    if (axis == "cpu.threads") {
+        const unsigned cores = std::thread::hardware_concurrency();
+        return cores == 0 ? 1u : cores;
+    }
+    if (axis == "cpu.schedule") return "static";
+    return nullptr;
+}
+
+namespace {
+
+std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+Variant variant_from(const nlohmann::json& base, const nlohmann::json& settings,
+                     const std::vector<VaryAxis>& vary) {
+    Variant v;
+    v.settings = settings;
+    for (const auto& axis : vary) {
+        if (settings[axis.name] != base[axis.name]) {
+            v.changed_axes.push_back(axis.name);
+            v.name += (v.name.empty() ? "" : ",") + axis.name + "=" + value_text(settings[axis.name]);
+        }
+    }
+    if (v.name.empty()) v.name = "base";
+    return v;
+}
+
+} // namespace
+
+std::vector<Variant> make_variants(const std::vector<VaryAxis>& vary, bool product) {
+    nlohmann::json base = nlohmann::json::object();
+    for (const auto& a : known_axes()) base[a.name] = default_axis_value(a.name);
+    for (const auto& axis : vary) base[axis.name] = axis.values.front();
+
+    std::vector<Variant> variants{variant_from(base, base, vary)};
+    if (!product) {
+        for (const auto& axis : vary)
+            for (std::size_t i = 1; i < axis.values.size(); ++i) {
+                nlohmann::json s = base;
+                s[axis.name] = axis.values[i];
+                variants.push_back(variant_from(base, s, vary));
+            }
+        return variants;
+    }
+    // Odometer over all axes; index 0 of every axis is the base, already listed.
+    std::vector<std::size_t> index(vary.size(), 0);
+    while (true) {
+        std::size_t k = 0;
+        while (k < vary.size() && ++index[k] == vary[k].values.size()) index[k++] = 0;
+        if (k == vary.size()) break;
+        nlohmann::json s = base;
+        for (std::size_t a = 0; a < vary.size(); ++a) s[vary[a].name] = vary[a].values[index[a]];
+        variants.push_back(variant_from(base, s, vary));
+    }
+    return variants;
+}
+
+bool variant_applies_to(const Variant& variant, const std::string& backend) {
+    if (variant.changed_axes.empty()) return true;
+    for (const auto& axis : variant.changed_axes) {
+        const AxisSpec* spec = find_axis(axis);
+        if (spec == nullptr || spec->backend != backend) return false;
+    }
+    return true;
+}
+
+} // namespace detaudit

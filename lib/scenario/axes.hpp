@@ -1,0 +1,30 @@
+// Variation axes: settings that should not change results in a reproducible world. Each axis
+// belongs to one backend (its prefix) and validates its own values.
+#pragma once
+#include <string>
+#include <vector>
+#include <nlohmann/json.hpp>
+#include "json_path.hpp"
+#include "scenario.hpp"
+
+namespace detaudit {
+
+struct AxisSpec {
+    std::string name;        // "cpu.threads"
+    std::string backend;     // the backend it applies to
+    std::string description;
+};
+
+const std::vector<AxisSpec>& known_axes();
+const AxisSpec* find_axis(const std::string& name);
+void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, const std::string& pointer,
+                         const ScenarioErrors& errors);
+// The value an axis takes when the scenario does not vary it.
+nlohmann::json default_axis_value(const std::string& axis);
+
+// Base first, then one axis changed at a time (or the full product).
+std::vector<Variant> make_variants(const std::vector<VaryAxis>& vary, bool product);
+// Does `variant` differ from the base in an axis that applies to `backend`? The base always does.
+bool variant_applies_to(const Variant& variant, const std::string& backend);
+
+} // namespace detaudit

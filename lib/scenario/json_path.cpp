@@ -1,0 +1,45 @@
+#include "json_path.hpp"
+
+namespace detaudit {
+
+void ScenarioErrors::fail(const std::string& pointer, const std::string& message) const {
+    throw Error(ErrorKind::scenario, m_file + ": " + (pointer.empty() ? "/" : pointer) + ": " + message);
+}
+
+std::string describe_json(const nlohmann::json& value) {
+    switch (value.type()) {
+    case nlohmann::json::value_t::object: return "an object";
+    case nlohmann::json::value_t::array: return "an array";
+    case nlohmann::json::value_t::null: return "null";
+    default: {
+        std::string text = value.dump();
+        if (text.size() > 60) text = text.substr(0, 57) + "...";
+        return text;
+    }
+    }
+}
+
+std::string child_pointer(const std::string& pointer, const std::string& token) {
+    std::string escaped;
+    for (char c : token) {
+        if (c == '~') escaped += "~0";
+        else if (c == '/') escaped += "~1";
+        else escaped += c;
+    }
+    return pointer + "/" + escaped;
+}
+
+std::string child_pointer(const std::string& pointer, std::size_t index) {
+    return pointer + "/" + std::to_string(index);
+}
+
+std::string join_choices(const std::vector<std::string>& choices) {
+    std::string out;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        if (i) out += i + 1 == choices.size() ? " or " : ", ";
+        out += choices[i];
+    }
+    return out;
+}
+
+} // namespace detaudit

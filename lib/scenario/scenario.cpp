@@ -1,0 +1,34 @@
+#include "scenario.hpp"
+
+namespace detaudit {
+
+const std::vector<std::string>& comparison_axes() {
+    static const std::vector<std::string> axes = {k_axis_run_to_run, k_axis_across_variants,
+                                                  k_axis_cross_backend};
+    return axes;
+}
+
+nlohmann::json Expectation::to_json() const {
+    switch (kind) {
+    case Kind::identical: return "identical";
+    case Kind::differs: return "differs";
+    case Kind::any: return "any";
+    case Kind::tolerance: {
+        nlohmann::json t = nlohmann::json::object();
+        if (max_ulp) t["max_ulp"] = static_cast<uint64_t>(*max_ulp);
+        if (max_abs) t["max_abs"] = *max_abs;
+        if (max_rel) t["max_rel"] = *max_rel;
+        return t;
+    }
+    }
+    return "any";
+}
+
+Expectation effective_expectation(const OpSpec& op, const std::string& axis, bool strict) {
+    if (auto it = op.expect.find(axis); it != op.expect.end()) return it->second;
+    Expectation e;
+    e.kind = strict || axis == k_axis_run_to_run ? Expectation::Kind::identical : Expectation::Kind::any;
+    return e;
+}
+
+} // namespace detaudit

@@ -1,0 +1,59 @@
+// The scenario model (DESIGN.md §4): what to audit, how often, where, under which variations,
+// and what is expected. Produced by parse_scenario; everything in it is already validated.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+#include <nlohmann/json.hpp>
+
+namespace detaudit {
+
+inline constexpr const char* k_axis_run_to_run = "run_to_run";
+inline constexpr const char* k_axis_across_variants = "across_variants";
+inline constexpr const char* k_axis_cross_backend = "cross_backend";
+const std::vector<std::string>& comparison_axes();
+
+struct Expectation {
+    enum class Kind { identical, differs, any, tolerance };
+    Kind kind = Kind::any;
+    std::optional<double> max_ulp, max_abs, max_rel; // tolerance: every key given must hold
+    nlohmann::json to_json() const;
+};
+
+struct OpSpec {
+    std::string id, kind, algorithm, description;
+    std::string pointer;                  // "/operations/3", for messages
+    nlohmann::json params;                // normalised: every parameter of the kind, defaults filled
+    int runs = 0;                         // effective
+    std::vector<std::string> backends;    // effective
+    uint64_t seed = 0;                    // effective: the op's own or the scenario's
+    std::map<std::string, Expectation> expect; // only the axes the scenario states (op or defaults)
+};
+
+struct VaryAxis {
+    std::string name;                     // "cpu.threads"
+    std::vector<nlohmann::json> values;   // first is the base
+};
+
+struct Variant {
+    std::string name;                     // "base", "cpu.threads=8", "A=1,B=2"
+    nlohmann::json settings;              // every axis -> value
+    std::vector<std::string> changed_axes; // axes whose value differs from the base
+};
+
+struct Scenario {
+    std::string path, name, description, file_digest;
+    uint64_t seed = 0;
+    int runs = 0;
+    std::vector<std::string> backends;
+    std::vector<VaryAxis> vary;
+    bool vary_product = false;
+    std::vector<OpSpec> operations;
+};
+
+// The expectation in force for (op, axis): stated > --strict ("identical") > DESIGN defaults.
+Expectation effective_expectation(const OpSpec& op, const std::string& axis, bool strict);
+
+} // namespace detaudit

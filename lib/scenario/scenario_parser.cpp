@@ -1,0 +1,291 @@
+#include "scenario_parser.hpp"
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include "axes.hpp"
+#include "catalog/catalog.hpp"
+#include "compare/digest.hpp"
+#include "json_path.hpp"
+
+namespace detaudit {
+namespace {
+
+const std::set<std::string> k_top_keys = {"detaudit", "name", "description", "seed", "runs", "backends",
+                                          "vary", "vary_mode", "defaults", "operations"};
+const std::set<std::string> k_reserved_op_keys = {"id", "op", "algorithm", "expect", "runs",
+                                                  "backends", "seed", "description"};
+const std::vector<std::string> k_backends = {"cpu", "cuda"};
+constexpr int64_t k_max_runs = 1000000;
+
+std::vector<std::string> sorted(const std::set<std::string>& s) { return {s.begin(), s.end()}; }
+
+std::string line_column(const std::string& text, std::size_t byte) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return std::to_string(line) + ":" + std::to_string(column);
+}
+
+class Parser {
+public:
+    Parser(const std::string& path) : m_errors(path) {}
+
+    Scenario parse(const nlohmann::json& root) {
+        if (!root.is_object()) m_errors.fail("", "expected a scenario object, got " + describe_json(root));
+        for (auto& [key, value] : root.items())
+            if (!k_top_keys.count(key))
+                m_errors.fail(child_pointer("", key), "unknown key (valid: " + join_choices(sorted(k_top_keys)) + ")");
+        if (!root.contains("detaudit"))
+            m_errors.fail("/detaudit", "missing: expected the format version, \"detaudit\": 1");
+        if (root["detaudit"] != 1)
+            m_errors.fail("/detaudit", "expected format version 1, got " + describe_json(root["detaudit"]));
+
+        Scenario s;
+        s.path = m_errors.file();
+        s.name = string_or(root, "name", std::filesystem::path(s.path).stem().string());
+        s.description = string_or(root, "description", "");
+        s.seed = root.contains("seed") ? seed_value(root["seed"], "/seed") : 0;
+        s.runs = root.contains("runs") ? runs_value(root["runs"], "/runs") : 5;
+        s.backends = root.contains("backends") ? backends_value(root["backends"], "/backends")
+                                               : std::vector<std::string>{"cpu"};
+        parse_vary(root, s);
+        const nlohmann::json defaults = root.value("defaults", nlohmann::json::object());
+        if (!defaults.is_object()) m_errors.fail("/defaults", "expected an object, got " + describe_json(defaults));
+        check_defaults(defaults);
+
+        if (!root.contains("operations")) m_errors.fail("/operations", "missing: expected an array of operations");
+        const auto& ops = root["operations"];
+        if (!ops.is_array() || ops.empty())
+            m_errors.fail("/operations", "expected a non-empty array of operations, got " + describe_json(ops));
+        std::set<std::string> ids;
+        for (std::size_t i = 0; i < ops.size(); ++i) {
+            OpSpec op = parse_op(ops[i], child_pointer("/operations", i), s, defaults);
+            if (!ids.insert(op.id).second)
+                m_errors.fail(child_pointer(op.pointer, "id"), "duplicate id \"" + op.id + "\"");
+            s.operations.push_back(std::move(op));
+        }
+        return s;
+    }
+
+private:
+    std::string string_or(const nlohmann::json& obj, const std::string& key, const std::string& fallback) {
+        if (!obj.contains(key)) return fallback;
+        if (!obj[key].is_string()) m_errors.fail("/" + key, "expected a string, got " + describe_json(obj[key]));
+        return obj[key].get<std::string>();
+    }
+
+    uint64_t seed_value(const nlohmann::json& v, const std::string& pointer) {
+        if (v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0)) return v.get<uint64_t>();
+        m_errors.fail(pointer, "expected an integer from 0 to 2^64-1, got " + describe_json(v));
+    }
+
+    int runs_value(const nlohmann::json& v, const std::string& pointer) {
+        if (!(v.is_number_integer() || v.is_number_unsigned()) || v.get<int64_t>() < 1 || v.get<int64_t>() > k_max_runs)
+            m_errors.fail(pointer, "expected a run count from 1 to 1000000, got " + describe_json(v));
+        return static_cast<int>(v.get<int64_t>());
+    }
+
+    std::vector<std::string> backends_value(const nlohmann::json& v, const std::string& pointer) {
+        if (!v.is_array() || v.empty())
+            m_errors.fail(pointer, "expected a non-empty array of backends (cpu, cuda), got " + describe_json(v));
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const auto& b = v[i];
+            if (!b.is_string() || std::find(k_backends.begin(), k_backends.end(), b.get<std::string>()) == k_backends.end())
+                m_errors.fail(child_pointer(pointer, i), "expected cpu or cuda, got " + describe_json(b));
+            if (std::find(out.begin(), out.end(), b.get<std::string>()) != out.end())
+                m_errors.fail(child_pointer(pointer, i), "backend listed twice: " + describe_json(b));
+            out.push_back(b.get<std::string>());
+        }
+        return out;
+    }
+
+    void parse_vary(const nlohmann::json& root, Scenario& s) {
+        if (root.contains("vary_mode")) {
+            const auto& m = root["vary_mode"];
+            if (m != "one_at_a_time" && m != "product")
+                m_errors.fail("/vary_mode", "expected \"one_at_a_time\" or \"product\", got " + describe_json(m));
+            s.vary_product = m == "product";
+        }
+        if (!root.contains("vary")) return;
+        const auto& vary = root["vary"];
+        if (!vary.is_object())
+            m_errors.fail("/vary", "expected an object of axis -> [values], got " + describe_json(vary));
+        for (auto& [name, values] : vary.items()) {
+            const std::string pointer = child_pointer("/vary", name);
+            const AxisSpec* axis = find_axis(name);
+            if (axis == nullptr) {
+                std::vector<std::string> valid;
+                for (const auto& a : known_axes()) valid.push_back(a.name);
+                m_errors.fail(pointer, "unknown axis (valid: " + join_choices(valid) + ")");
+            }
+            if (!values.is_array() || values.empty())
+                m_errors.fail(pointer, "expected a non-empty array of values (the first is the base), got " +
+                                           describe_json(values));
+            VaryAxis va{name, {}};
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                validate_axis_value(*axis, values[i], child_pointer(pointer, i), m_errors);
+                if (std::find(va.values.begin(), va.values.end(), values[i]) != va.values.end())
+                    m_errors.fail(child_pointer(pointer, i), "value listed twice: " + describe_json(values[i]));
+                va.values.push_back(values[i]);
+            }
+            s.vary.push_back(std::move(va));
+        }
+    }
+
+    void check_defaults(const nlohmann::json& defaults) {
+        for (auto& [key, value] : defaults.items()) {
+            const std::string pointer = child_pointer("/defaults", key);
+            if (key == "expect") {
+                parse_expect(value, pointer);
+                continue;
+            }
+            if (key == "runs") {
+                runs_value(value, pointer);
+                continue;
+            }
+            if (key == "backends") {
+                backends_value(value, pointer);
+                continue;
+            }
+            bool known = false;
+            for (const auto& k : catalog()) known = known || kind_has_param(k, key);
+            if (!known)
+                m_errors.fail(pointer, "unknown key: defaults hold expect, runs, backends or an operation "
+                                       "parameter (e.g. dtype, n, count)");
+        }
+    }
+
+    std::map<std::string, Expectation> parse_expect(const nlohmann::json& v, const std::string& pointer) {
+        if (!v.is_object())
+            m_errors.fail(pointer, "expected an object like {\"run_to_run\": \"identical\"}, got " + describe_json(v));
+        std::map<std::string, Expectation> out;
+        for (auto& [axis, value] : v.items()) {
+            const std::string p = child_pointer(pointer, axis);
+            const auto& axes = comparison_axes();
+            if (std::find(axes.begin(), axes.end(), axis) == axes.end())
+                m_errors.fail(p, "unknown comparison axis (valid: " + join_choices(axes) + ")");
+            out[axis] = parse_expectation(value, p);
+        }
+        return out;
+    }
+
+    Expectation parse_expectation(const nlohmann::json& v, const std::string& pointer) {
+        Expectation e;
+        if (v == "identical") e.kind = Expectation::Kind::identical;
+        else if (v == "differs") e.kind = Expectation::Kind::differs;
+        else if (v == "any") e.kind = Expectation::Kind::any;
+        else if (v.is_object() && !v.empty()) {
+            e.kind = Expectation::Kind::tolerance;
+            for (auto& [key, bound] : v.items()) {
+                const std::string p = child_pointer(pointer, key);
+                if (key != "max_ulp" && key != "max_abs" && key != "max_rel")
+                    m_errors.fail(p, "unknown tolerance key (valid: max_ulp, max_abs, max_rel)");
+                if (!bound.is_number() || bound.get<double>() < 0 || !std::isfinite(bound.get<double>()))
+                    m_errors.fail(p, "expected a non-negative number, got " + describe_json(bound));
+                if (key == "max_ulp" && !(bound.is_number_integer() || bound.is_number_unsigned()))
+                    m_errors.fail(p, "expected a non-negative integer, got " + describe_json(bound));
+                (key == "max_ulp" ? e.max_ulp : key == "max_abs" ? e.max_abs : e.max_rel) = bound.get<double>();
+            }
+        } else {
+            m_errors.fail(pointer, "expected \"identical\", \"differs\", \"any\" or a tolerance object "
+                                   "{\"max_ulp\": N, \"max_abs\": X, \"max_rel\": X}, got " + describe_json(v));
+        }
+        return e;
+    }
+
+    OpSpec parse_op(const nlohmann::json& v, const std::string& pointer, const Scenario& s,
+                    const nlohmann::json& defaults) {
+        if (!v.is_object()) m_errors.fail(pointer, "expected an operation object, got " + describe_json(v));
+        OpSpec op;
+        op.pointer = pointer;
+        if (!v.contains("id") || !v["id"].is_string() || !std::regex_match(v["id"].get<std::string>(), std::regex("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")))
+            m_errors.fail(child_pointer(pointer, "id"),
+                          "expected an id of letters, digits, '.', '_' or '-' (it names dump files), got " +
+                              (v.contains("id") ? describe_json(v["id"]) : std::string("nothing")));
+        op.id = v["id"].get<std::string>();
+        if (!v.contains("op") || !v["op"].is_string() || find_kind(v["op"].get<std::string>()) == nullptr)
+            m_errors.fail(child_pointer(pointer, "op"), "expected an operation kind (" + join_choices(kind_names()) +
+                                                            "), got " + (v.contains("op") ? describe_json(v["op"]) : std::string("nothing")));
+        op.kind = v["op"].get<std::string>();
+        const KindSpec& kind = *find_kind(op.kind);
+        if (!v.contains("algorithm") || !v["algorithm"].is_string() ||
+            find_algorithm(kind, v["algorithm"].get<std::string>()) == nullptr)
+            m_errors.fail(child_pointer(pointer, "algorithm"),
+                          "expected a " + op.kind + " algorithm (" + join_choices(algorithm_names(kind)) + "), got " +
+                              (v.contains("algorithm") ? describe_json(v["algorithm"]) : std::string("nothing")));
+        op.algorithm = v["algorithm"].get<std::string>();
+        if (v.contains("description")) {
+            if (!v["description"].is_string())
+                m_errors.fail(child_pointer(pointer, "description"), "expected a string, got " + describe_json(v["description"]));
+            op.description = v["description"].get<std::string>();
+        }
+
+        nlohmann::json given = nlohmann::json::object();
+        for (auto& [key, value] : defaults.items())
+            if (kind_has_param(kind, key)) given[key] = value;
+        for (auto& [key, value] : v.items()) {
+            if (k_reserved_op_keys.count(key)) continue;
+            if (!kind_has_param(kind, key)) {
+                std::vector<std::string> valid = param_names(kind);
+                for (const auto& r : k_reserved_op_keys) valid.push_back(r);
+                m_errors.fail(child_pointer(pointer, key), "unknown key for a " + op.kind + " operation (valid: " +
+                                                               join_choices(valid) + ")");
+            }
+            given[key] = value;
+        }
+        op.params = normalise_params(kind, op.algorithm, given, pointer, m_errors);
+
+        op.runs = v.contains("runs") ? runs_value(v["runs"], child_pointer(pointer, "runs"))
+                  : defaults.contains("runs") ? runs_value(defaults["runs"], "/defaults/runs") : s.runs;
+        op.backends = v.contains("backends") ? backends_value(v["backends"], child_pointer(pointer, "backends"))
+                      : defaults.contains("backends") ? backends_value(defaults["backends"], "/defaults/backends")
+                                                      : s.backends;
+        op.seed = v.contains("seed") ? seed_value(v["seed"], child_pointer(pointer, "seed")) : s.seed;
+        if (defaults.contains("expect")) op.expect = parse_expect(defaults["expect"], "/defaults/expect");
+        if (v.contains("expect"))
+            for (auto& [axis, e] : parse_expect(v["expect"], child_pointer(pointer, "expect"))) op.expect[axis] = e;
+        return op;
+    }
+
+    ScenarioErrors m_errors;
+};
+
+} // namespace
+
+Scenario parse_scenario_text(const std::string& text, const std::string& display_path) {
+    nlohmann::json root;
+    try {
+        root = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        // nlohmann's message starts with "[json.exception.parse_error.101] parse error at line ...";
+        // keep only the part after the location, prefixed with ours.
+        std::string what = e.what();
+        const auto colon = what.find(": ", what.find("parse error"));
+        const std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+        throw Error(ErrorKind::scenario,
+                    display_path + ":" + line_column(text, e.byte) + ": malformed JSON: " + detail);
+    }
+    Scenario s = Parser(display_path).parse(root);
+    s.file_digest = digest_bytes(std::as_bytes(std::span(text.data(), text.size())));
+    return s;
+}
+
+Scenario parse_scenario_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::scenario, path + ": cannot read the scenario file: " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw Error(ErrorKind::scenario, path + ": error while reading the scenario file");
+    return parse_scenario_text(text.str(), path);
+}
+
+} // namespace detaudit

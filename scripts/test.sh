@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite: install packages, then build and test the release and the ASan+UBSan presets.
+# CI (.ci/run) calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-debian.sh
+jobs=${DETAUDIT_JOBS:-$(nproc)}
+for preset in release asan; do
+    echo "=== preset $preset: configure, build, test"
+    cmake --preset "$preset"
+    cmake --build --preset "$preset" -j "$jobs"
+    ctest --preset "$preset" -j "$jobs"
+done
