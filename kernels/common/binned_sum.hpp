@@ -32,7 +32,7 @@ template <typename T> struct BinnedGrid {
     static constexpr int k_max_scale_exponent = Tr::k_exponent_bias; // 2^bias is finite
 };
 
-template <typename T> DETAUDIT_HD int bin_of_abs_bits(typename FloatTraits<T>::Bits abs_bits) {
+template <typename T> DETAUDIT_HD_HOT int bin_of_abs_bits(typename FloatTraits<T>::Bits abs_bits) {
     using Tr = FloatTraits<T>;
     int biased = static_cast<int>(abs_bits >> Tr::k_mantissa_bits);
     if (biased < 1) biased = 1;
@@ -46,7 +46,7 @@ template <typename T> struct BinnedAccumulator {
     bool has_nan = false, has_pos_inf = false, has_neg_inf = false;
 };
 
-template <typename T> DETAUDIT_HD void binned_raise_top(BinnedAccumulator<T>& acc, int new_top) {
+template <typename T> DETAUDIT_HD_HOT void binned_raise_top(BinnedAccumulator<T>& acc, int new_top) {
     if (acc.top_bin < 0) {
         acc.top_bin = new_top;
         return;
@@ -63,7 +63,7 @@ template <typename T> struct BinScale {
     T first, second;
     bool two_step;
 };
-template <typename T> DETAUDIT_HD BinScale<T> bin_scale(int top) {
+template <typename T> DETAUDIT_HD_HOT BinScale<T> bin_scale(int top) {
     const int exponent = BinnedGrid<T>::k_lsb_offset - k_bin_bits * top;
     const int limit = BinnedGrid<T>::k_max_scale_exponent;
     if (exponent <= limit) return {std::ldexp(T(1), exponent), T(1), false};
@@ -73,7 +73,7 @@ template <typename T> DETAUDIT_HD BinScale<T> bin_scale(int top) {
 // The three pieces of one finite element, scaled so bin `top` is [2^0, 2^31). Exact: y - trunc(y)
 // and multiplications by powers of two are exact for |y| < 2^31 (tiny underflowing y are far
 // below the window and contribute zero pieces either way).
-template <typename T> DETAUDIT_HD void binned_pieces(T y, int32_t& p0, int32_t& p1, int32_t& p2) {
+template <typename T> DETAUDIT_HD_HOT void binned_pieces(T y, int32_t& p0, int32_t& p1, int32_t& p2) {
     constexpr T k_bin = T(2147483648.0); // 2^31
     p0 = static_cast<int32_t>(y);
     const T r1 = (y - static_cast<T>(p0)) * k_bin;
@@ -111,7 +111,7 @@ template <typename T> DETAUDIT_HD void binned_deposit(BinnedAccumulator<T>& acc,
 // Deposits n finite elements whose largest magnitude has bits `max_abs_bits` (all loops are
 // branch-free so the compiler vectorises them).
 template <typename T>
-DETAUDIT_HD void binned_deposit_finite_block(BinnedAccumulator<T>& acc, const T* x, std::size_t n,
+DETAUDIT_HD_HOT void binned_deposit_finite_block(BinnedAccumulator<T>& acc, const T* x, std::size_t n,
                                              typename FloatTraits<T>::Bits max_abs_bits) {
     if (max_abs_bits == 0) return;
     binned_raise_top(acc, bin_of_abs_bits<T>(max_abs_bits));

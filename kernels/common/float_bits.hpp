@@ -25,7 +25,7 @@ template <> struct FloatTraits<double> {
     static constexpr Bits k_exp_mask = 0x7ff0000000000000ull;
 };
 
-template <typename T> DETAUDIT_HD typename FloatTraits<T>::Bits to_bits(T x) {
+template <typename T> DETAUDIT_HD_HOT typename FloatTraits<T>::Bits to_bits(T x) {
     typename FloatTraits<T>::Bits b;
     std::memcpy(&b, &x, sizeof b);
     return b;

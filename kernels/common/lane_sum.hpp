@@ -14,7 +14,7 @@ constexpr std::size_t k_lanes = 16;
 constexpr std::size_t k_pairwise_base = 32;
 
 // -0.0 is the identity of IEEE addition (+0.0 is not: -0 + +0 = +0).
-template <typename T> DETAUDIT_HD T additive_identity() { return -T(0); }
+template <typename T> DETAUDIT_HD_HOT T additive_identity() { return -T(0); }
 
 template <typename T> DETAUDIT_HD T sequential_sum(const T* x, std::size_t n) {
     T s = additive_identity<T>();
@@ -41,7 +41,7 @@ template <typename T> DETAUDIT_HD T pairwise_sum(const T* x, std::size_t n) {
 }
 
 // One chunk of `blocked` (n <= k_blocked_chunk): 16 interleaved lanes, then a halving tree.
-template <typename T> DETAUDIT_HD T lane_tree_sum(const T* x, std::size_t n) {
+template <typename T> DETAUDIT_HD_HOT T lane_tree_sum(const T* x, std::size_t n) {
     T lane[k_lanes];
     for (std::size_t l = 0; l < k_lanes; ++l) lane[l] = additive_identity<T>();
     std::size_t i = 0;

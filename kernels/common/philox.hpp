@@ -17,7 +17,7 @@ constexpr uint32_t k_mul1 = 0xCD9E8D57u;
 constexpr uint32_t k_weyl0 = 0x9E3779B9u;
 constexpr uint32_t k_weyl1 = 0xBB67AE85u;
 
-DETAUDIT_HD void mulhilo(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
+DETAUDIT_HD_HOT void mulhilo(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
     const uint64_t p = static_cast<uint64_t>(a) * b;
     hi = static_cast<uint32_t>(p >> 32);
     lo = static_cast<uint32_t>(p);
@@ -25,7 +25,7 @@ DETAUDIT_HD void mulhilo(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
 } // namespace philox_detail
 
 // One Philox4x32 block with `rounds` rounds (10 is the standard, what cuRAND uses).
-DETAUDIT_HD Philox4x32 philox4x32(Philox4x32 ctr, uint32_t key0, uint32_t key1, int rounds = 10) {
+DETAUDIT_HD_HOT Philox4x32 philox4x32(Philox4x32 ctr, uint32_t key0, uint32_t key1, int rounds = 10) {
     using namespace philox_detail;
     for (int r = 0; r < rounds; ++r) {
         uint32_t hi0, lo0, hi1, lo1;
@@ -40,7 +40,7 @@ DETAUDIT_HD Philox4x32 philox4x32(Philox4x32 ctr, uint32_t key0, uint32_t key1, 
 
 // The block at position `block` (a 128-bit little-endian counter whose high 64 bits are zero)
 // of the stream keyed by the 64-bit seed: key = (seed & 0xffffffff, seed >> 32).
-DETAUDIT_HD Philox4x32 philox_block(uint64_t seed, uint64_t block) {
+DETAUDIT_HD_HOT Philox4x32 philox_block(uint64_t seed, uint64_t block) {
     const Philox4x32 ctr{{static_cast<uint32_t>(block), static_cast<uint32_t>(block >> 32), 0u, 0u}};
     return philox4x32(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
 }
@@ -58,7 +58,7 @@ constexpr double k_two_pow_m53 = 1.1102230246251565e-16;        // CURAND_2POW53
 constexpr double k_pi = 3.1415926535897932;                     // CURAND_PI_DOUBLE
 
 // curand_uniform: float(x) * 2^-32 + 2^-33, in (0, 1].
-DETAUDIT_HD float uniform_f32(uint32_t x) {
+DETAUDIT_HD_HOT float uniform_f32(uint32_t x) {
     const float scaled = static_cast<float>(x) * k_two_pow_m32;
     return scaled + k_two_pow_m32 / 2.0f;
 }

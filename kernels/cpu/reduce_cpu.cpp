@@ -17,7 +17,7 @@ DETAUDIT_VECTOR_CLONES double chunk_sum_f64(const double* x, std::size_t n) { re
 float chunk_sum(const float* x, std::size_t n) { return chunk_sum_f32(x, n); }
 double chunk_sum(const double* x, std::size_t n) { return chunk_sum_f64(x, n); }
 
-template <typename T> typename FloatTraits<T>::Bits max_abs_bits(const T* x, std::size_t n) {
+template <typename T> DETAUDIT_HD_HOT typename FloatTraits<T>::Bits max_abs_bits(const T* x, std::size_t n) {
     using Tr = FloatTraits<T>;
     typename Tr::Bits m = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -27,7 +27,7 @@ template <typename T> typename FloatTraits<T>::Bits max_abs_bits(const T* x, std
     return m;
 }
 
-template <typename T> void deposit_block(BinnedAccumulator<T>& acc, const T* x, std::size_t n) {
+template <typename T> DETAUDIT_HD_HOT void deposit_block(BinnedAccumulator<T>& acc, const T* x, std::size_t n) {
     using Tr = FloatTraits<T>;
     const auto max_bits = max_abs_bits(x, n);
     if (max_bits >= Tr::k_exp_mask) { // NaN or Inf in this block: the rare element-wise path
