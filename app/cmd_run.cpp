@@ -90,7 +90,7 @@ void add_run_command(CLI::App& cli, Action& action) {
                                               "report what reproduces bit for bit and how far the rest drifts");
     run->add_option("scenario", flags->scenario, "Scenario file (JSON, docs/scenario-format.md)")->required();
     run->add_option("--runs", flags->runs, "Runs per cell, overriding the scenario (>= 1)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1, 1000000));
     run->add_option("--backend", flags->backends, "Only these backends (comma-separated: cpu,cuda)")->delimiter(',');
     run->add_option("--json", flags->json_path, "Write the JSON report here (docs/report.schema.json)");
     run->add_option("--junit", flags->junit_path, "Write a JUnit XML report here (one testcase per op x backend x axis)");

@@ -27,6 +27,15 @@ int main(int argc, char** argv) {
         return cli.exit(e);
     } catch (const CLI::CallForVersion& e) {
         return cli.exit(e);
+    } catch (const CLI::RequiredError& e) {
+        // CLI11 reports an unknown command word as "a subcommand is required": name the word.
+        const std::string first = argc >= 2 ? argv[1] : "";
+        if (!first.empty() && first[0] != '-' && first != "run" && first != "validate" && first != "ops" && first != "env") {
+            std::cerr << "detaudit: unknown command \"" << argv[1] << "\" (valid: run, validate, ops, env; see --help)\n";
+            return exit_code::k_bad_input;
+        }
+        std::cerr << "detaudit: " << e.what() << " (see --help)\n";
+        return exit_code::k_bad_input;
     } catch (const CLI::ParseError& e) {
         std::cerr << "detaudit: " << e.what() << " (see --help)\n";
         return exit_code::k_bad_input;

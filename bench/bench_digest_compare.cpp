@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+
 #include "bench_harness.hpp"
 #include "common/buffer.hpp"
 #include "compare/diff_stats.hpp"
@@ -28,15 +29,19 @@ DETAUDIT_VECTOR_CLONES float read_sum(const float* x, std::size_t n) {
     const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(x) % 64;
     const std::size_t head = std::min(n, (64 - misalignment) % 64 / sizeof(float));
     float lane[16] = {};
-    for (std::size_t i = 0; i < head; ++i) lane[i] += x[i];
+    for (std::size_t i = 0; i < head; ++i)
+        lane[i] += x[i];
     const auto* aligned = static_cast<const float*>(__builtin_assume_aligned(x + head, 64));
     const std::size_t body = n - head;
     std::size_t i = 0;
     for (; i + 16 <= body; i += 16)
-        for (std::size_t l = 0; l < 16; ++l) lane[l] += aligned[i + l];
-    for (; i < body; ++i) lane[0] += aligned[i];
+        for (std::size_t l = 0; l < 16; ++l)
+            lane[l] += aligned[i + l];
+    for (; i < body; ++i)
+        lane[0] += aligned[i];
     float s = 0;
-    for (float v : lane) s += v;
+    for (float v : lane)
+        s += v;
     return s;
 }
 
@@ -50,7 +55,8 @@ std::size_t perturb(Buffer& b, double fraction, uint64_t seed) {
         const uint32_t w = kernels::philox_word(seed, i);
         if (fraction < 1.0 && w > threshold) continue;
         float v = x[i];
-        for (uint32_t k = 0; k <= (w & 1) + ((w >> 1) & 1); ++k) v = std::nextafter(v, 2.0f);
+        for (uint32_t k = 0; k <= (w & 1) + ((w >> 1) & 1); ++k)
+            v = std::nextafter(v, 2.0f);
         x[i] = v;
         ++changed;
     }
@@ -85,25 +91,32 @@ int main(int argc, char** argv) {
     perturb(all_differ, 1.0, 7);
 
     const double buffer_bytes = static_cast<double>(reference.size_bytes());
-    std::printf("buffer: f32 n=2^%d (%.0f MiB, storage address mod 64 = %zu); 1%% case: %zu elements"
-                " differ by 1-3 ULP\n",
-                options.log2_n, buffer_bytes / 1048576.0,
-                static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(reference.data()) % 64),
-                changed_1pct);
-    std::printf("throughput: output = one buffer's bytes / time; read = bytes the step must read /"
-                " time\n  (digest: 1 buffer; compare: 2; digest + compare: 2, as the new output is"
-                " the same bytes both times).\n  The target is on 'read': >= 0.50 of the anchor's"
-                " bytes/s. All cases run on one thread, as the runner does.\n");
+    std::printf(
+        "buffer: f32 n=2^%d (%.0f MiB, storage address mod 64 = %zu); 1%% case: %zu elements"
+        " differ by 1-3 ULP\n",
+        options.log2_n, buffer_bytes / 1048576.0,
+        static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(reference.data()) % 64),
+        changed_1pct);
+    std::printf(
+        "throughput: 'output' = one buffer's bytes / time; 'read' = bytes the step must read"
+        " / time\n"
+        "  (digest: 1 buffer; compare: 2; digest + compare: 2, the new output being the same"
+        " bytes both times,\n"
+        "  although today's two passes stream it from memory twice).\n"
+        "target: read >= 0.50 x the anchor's bytes/s. Every case runs on one thread, as the"
+        " runner does.\n");
 
     Suite suite(options.repeats);
     DiffStats sink_stats;
     std::string sink_digest;
-    const auto anchor = suite.add("read", [&] { do_not_optimize(read_sum(reference.as<float>(), n)); });
+    const auto anchor =
+        suite.add("read", [&] { do_not_optimize(read_sum(reference.as<float>(), n)); });
     const auto memcmp_id = suite.add("memcmp", [&] {
         do_not_optimize(std::memcmp(reference.data(), same.data(), reference.size_bytes()));
     });
     const auto digest_id = suite.add("digest", [&] { sink_digest = digest_bytes(same.bytes()); });
-    const auto compare_id = suite.add("compare", [&] { sink_stats = compare_buffers(reference, same); });
+    const auto compare_id =
+        suite.add("compare", [&] { sink_stats = compare_buffers(reference, same); });
     const auto both_id = suite.add("digest+compare", [&] {
         sink_digest = digest_bytes(same.bytes());
         sink_stats = compare_buffers(reference, same);
@@ -119,8 +132,9 @@ int main(int argc, char** argv) {
     Scoreboard board;
     const Timing anchor_t = suite.timing(anchor);
     const double bandwidth = buffer_bytes / anchor_t.min_s;
-    std::printf("anchor 'read bandwidth' (16-lane float sum of the buffer, 1 thread): %s  %.1f GB/s\n",
-                format_timing(anchor_t).c_str(), bandwidth / 1e9);
+    std::printf(
+        "anchor 'read bandwidth' (16-lane float sum of the buffer, 1 thread): %s  %.1f GB/s\n",
+        format_timing(anchor_t).c_str(), bandwidth / 1e9);
     const Target target{Target::Kind::at_least, 0.50};
     const char* ratio_name = "fraction of anchor 'read bandwidth'";
     struct Row {

@@ -21,7 +21,7 @@ struct Options {
     int log2_n = 26; // problem size as a power of two, for benchmarks that take one
 };
 
-// `--repeats N` and `--log2n N`; anything else prints usage and exits 2.
+// `--repeats N` and `--log2n N`; `--help` prints usage and exits 0, anything else exits 2.
 inline Options parse_options(int argc, char** argv, std::string_view what) {
     Options o;
     for (int i = 1; i < argc; ++i) {
@@ -35,10 +35,12 @@ inline Options parse_options(int argc, char** argv, std::string_view what) {
             (arg == "--repeats" ? o.repeats : o.log2_n) = value;
             continue;
         }
-        std::printf("%s: %.*s\nusage: %s [--repeats N (default %d)] [--log2n N (default %d)]\n",
-                    argv[0], static_cast<int>(what.size()), what.data(), argv[0], o.repeats,
-                    o.log2_n);
-        std::exit(arg == "--help" || arg == "-h" ? 0 : 2);
+        const bool help = arg == "--help" || arg == "-h";
+        std::fprintf(help ? stdout : stderr,
+                     "%s: %.*s\nusage: %s [--repeats N (default %d)] [--log2n N (default %d)]\n",
+                     argv[0], static_cast<int>(what.size()), what.data(), argv[0], o.repeats,
+                     o.log2_n);
+        std::exit(help ? 0 : 2);
     }
     return o;
 }
@@ -64,7 +66,7 @@ struct Timing {
 // compared with it see the same background load: the machine is shared, and min-of-N over
 // interleaved rounds is fairer than timing each case in its own burst.
 class Suite {
-public:
+  public:
     explicit Suite(int repeats) : m_repeats(repeats) {}
 
     // Returns the id to ask timing() for.
@@ -74,7 +76,8 @@ public:
     }
 
     void run() {
-        for (Case& c : m_cases) c.fn(); // warm-up: page faults, caches, OpenMP thread start
+        for (Case& c : m_cases)
+            c.fn(); // warm-up: page faults, caches, OpenMP thread start
         for (int r = 0; r < m_repeats; ++r) {
             for (Case& c : m_cases) {
                 const double cpu0 = process_cpu_seconds();
@@ -100,7 +103,7 @@ public:
         return t;
     }
 
-private:
+  private:
     struct Case {
         std::string name;
         std::function<void()> fn;
@@ -115,12 +118,14 @@ struct Target {
     enum class Kind { at_most, at_least };
     Kind kind;
     double value;
-    bool holds(double ratio) const { return kind == Kind::at_most ? ratio <= value : ratio >= value; }
+    bool holds(double ratio) const {
+        return kind == Kind::at_most ? ratio <= value : ratio >= value;
+    }
 };
 
 // Counts PASS/MISS over a program so its last line can summarise them.
 class Scoreboard {
-public:
+  public:
     // `label: <measured>  <ratio_name> = 1.84 (target <= 2.00) PASS`, or no target part when the
     // line is for information only.
     void line(std::string_view label, std::string_view measured, std::string_view ratio_name,
@@ -131,8 +136,9 @@ public:
         if (target) {
             const bool pass = target->holds(ratio);
             (pass ? m_pass : m_miss) += 1;
-            std::printf(" (target %s %.2f) %s", target->kind == Target::Kind::at_most ? "<=" : ">=",
-                        target->value, pass ? "PASS" : "MISS");
+            std::printf(" (target %s %.2f) %s",
+                        target->kind == Target::Kind::at_most ? "<=" : ">=", target->value,
+                        pass ? "PASS" : "MISS");
         }
         std::printf("\n");
         std::fflush(stdout);
@@ -145,7 +151,7 @@ public:
         return 0;
     }
 
-private:
+  private:
     int m_pass = 0, m_miss = 0;
 };
 
@@ -156,7 +162,9 @@ inline std::string format_timing(const Timing& t) {
     return text;
 }
 
-inline double gigabytes_per_second(double bytes, double seconds) { return bytes / seconds / 1e9; }
+inline double gigabytes_per_second(double bytes, double seconds) {
+    return bytes / seconds / 1e9;
+}
 
 inline std::string cpu_model() {
     std::ifstream in("/proc/cpuinfo");

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+
 #include "bench_harness.hpp"
 #include "kernels/cpu/reduce_cpu.hpp"
 #include "kernels/cpu/rng_cpu.hpp"
@@ -33,25 +34,32 @@ const Algorithm k_algorithms[] = {
      serial<double, k::reduce_sequential<double>>},
     {"pairwise", false, serial<float, k::reduce_pairwise<float>>,
      serial<double, k::reduce_pairwise<double>>},
-    {"kahan", false, serial<float, k::reduce_kahan<float>>, serial<double, k::reduce_kahan<double>>},
+    {"kahan", false, serial<float, k::reduce_kahan<float>>,
+     serial<double, k::reduce_kahan<double>>},
     {"per_thread", true, k::reduce_per_thread<float>, k::reduce_per_thread<double>},
     {"atomic", true, k::reduce_atomic<float>, k::reduce_atomic<double>},
     {"reproducible", true, k::reduce_reproducible<float>, k::reduce_reproducible<double>},
 };
 
-// Uniform in (-1, 1]: mixed signs, so cancellation and the binned sum's sign handling are exercised.
+// Uniform in (-1, 1]: mixed signs, so cancellation and the binned sum's sign handling are
+// exercised.
 template <typename T> std::vector<T> make_input(std::size_t n) {
     std::vector<T> x(n);
     k::rng_philox<T>(k::Distribution::uniform, 42, x.data(), n, k::CpuSettings{k_threads});
-    for (T& v : x) v = v * T(2) - T(1);
+    for (T& v : x)
+        v = v * T(2) - T(1);
     return x;
 }
 
-template <typename T> const char* dtype_name() { return sizeof(T) == 4 ? "f32" : "f64"; }
+template <typename T> const char* dtype_name() {
+    return sizeof(T) == 4 ? "f32" : "f64";
+}
 
 template <typename T> auto pick(const Algorithm& a) {
-    if constexpr (sizeof(T) == 4) return a.f32;
-    else return a.f64;
+    if constexpr (sizeof(T) == 4)
+        return a.f32;
+    else
+        return a.f64;
 }
 
 // Times every algorithm on `threads` threads (interleaved rounds), then prints ratios to blocked.
@@ -67,7 +75,8 @@ void run_dtype(const Options& options, Scoreboard& board, int threads, bool seri
         if (!a.parallel && !serial_too) continue;
         const auto f = pick<T>(a);
         timed.push_back(&a);
-        ids.push_back(suite.add(a.name, [&x, n, settings, f] { do_not_optimize(f(x.data(), n, settings)); }));
+        ids.push_back(
+            suite.add(a.name, [&x, n, settings, f] { do_not_optimize(f(x.data(), n, settings)); }));
     }
     suite.run();
 
@@ -94,10 +103,12 @@ void run_dtype(const Options& options, Scoreboard& board, int threads, bool seri
 
 int main(int argc, char** argv) {
     const Options options = parse_options(argc, argv, "every reduce algorithm vs blocked");
-    print_header("bench_reduce: CPU sums, ratios to the `blocked` sum in the same process", options);
-    std::printf("input: uniform in (-1, 1], n=2^%d; schedule static; ratio = time / time of blocked "
-                "(same dtype, same thread count)\n",
-                options.log2_n);
+    print_header("bench_reduce: CPU sums, ratios to the `blocked` sum in the same process",
+                 options);
+    std::printf(
+        "input: uniform in (-1, 1], n=2^%d; schedule static; ratio = time / time of blocked "
+        "(same dtype, same thread count)\n",
+        options.log2_n);
     Scoreboard board;
     std::printf("-- f32, %d threads --\n", k_threads);
     run_dtype<float>(options, board, k_threads, true);

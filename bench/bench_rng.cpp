@@ -1,10 +1,10 @@
 // The `philox` f32 uniform generator against std::mt19937 and (when the CUDA toolkit is present)
 // cuRAND's host Philox generator, all measured in the same process; `shared_state` for reference.
 #include <cstdio>
-#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
+
 #include "bench_harness.hpp"
 #include "kernels/cpu/rng_cpu.hpp"
 #if DETAUDIT_BENCH_HAVE_CURAND
@@ -21,15 +21,18 @@ constexpr uint64_t k_seed = 42;
 void mt19937_uniform(float* out, std::size_t n) {
     std::mt19937 engine(static_cast<std::mt19937::result_type>(k_seed));
     std::uniform_real_distribution<float> dist(0.0f, 1.0f);
-    for (std::size_t i = 0; i < n; ++i) out[i] = dist(engine);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = dist(engine);
 }
 
 #if DETAUDIT_BENCH_HAVE_CURAND
 // One host generator for the whole program; each call re-seeds it, so every timed call computes
 // the same numbers from scratch as rng_philox does (a pure function of the seed).
 class CurandHost {
-public:
-    CurandHost() { m_status = curandCreateGeneratorHost(&m_generator, CURAND_RNG_PSEUDO_PHILOX4_32_10); }
+  public:
+    CurandHost() {
+        m_status = curandCreateGeneratorHost(&m_generator, CURAND_RNG_PSEUDO_PHILOX4_32_10);
+    }
     ~CurandHost() {
         if (m_status == CURAND_STATUS_SUCCESS) curandDestroyGenerator(m_generator);
     }
@@ -39,11 +42,12 @@ public:
     int status() const { return static_cast<int>(m_status); }
     bool generate(float* out, std::size_t n) {
         m_status = curandSetPseudoRandomGeneratorSeed(m_generator, k_seed);
-        if (m_status == CURAND_STATUS_SUCCESS) m_status = curandGenerateUniform(m_generator, out, n);
+        if (m_status == CURAND_STATUS_SUCCESS)
+            m_status = curandGenerateUniform(m_generator, out, n);
         return ok();
     }
 
-private:
+  private:
     curandGenerator_t m_generator{};
     curandStatus_t m_status = CURAND_STATUS_NOT_INITIALIZED;
 };
@@ -59,7 +63,8 @@ std::string timing_text(const Timing& t, std::size_t n) {
 } // namespace
 
 int main(int argc, char** argv) {
-    const Options options = parse_options(argc, argv, "philox vs mt19937 and cuRAND's host generator");
+    const Options options =
+        parse_options(argc, argv, "philox vs mt19937 and cuRAND's host generator");
     print_header("bench_rng: f32 uniform generation, speed-ups over anchors in the same process",
                  options);
     const std::size_t n = std::size_t(1) << options.log2_n;
@@ -89,9 +94,10 @@ int main(int argc, char** argv) {
 
     Scoreboard board;
     const Timing mt = suite.timing(mt_id);
-    std::printf("anchor 'mt19937' (std::mt19937 + std::uniform_real_distribution<float>, 1 thread): "
-                "%s\n",
-                timing_text(mt, n).c_str());
+    std::printf(
+        "anchor 'mt19937' (std::mt19937 + std::uniform_real_distribution<float>, 1 thread): "
+        "%s\n",
+        timing_text(mt, n).c_str());
     std::optional<Timing> cu;
 #if DETAUDIT_BENCH_HAVE_CURAND
     if (curand.ok()) {
@@ -102,7 +108,9 @@ int main(int argc, char** argv) {
                     "curandGenerateUniform): %s\n",
                     version, timing_text(*cu, n).c_str());
         std::printf("  cuRAND's host generator runs on the calling thread only (cpu/wall above ~ "
-                    "1.00), so the 1-thread philox line is the like-for-like comparison\n");
+                    "1.00), so the 1-thread philox line is the like-for-like comparison.\n"
+                    "  It is a speed anchor only: its generator interleaves subsequences (value "
+                    "4k+j comes from subsequence k), so its values differ from philox's stream\n");
     } else {
         std::printf("anchor 'curand-host': unavailable (curandCreateGeneratorHost returned %d)\n",
                     curand.status());
@@ -118,18 +126,19 @@ int main(int argc, char** argv) {
                       threads);
         const bool gated = threads == 1; // the anchors are single-threaded
         board.line(label, timing_text(p, n), "speed-up over anchor 'mt19937'", mt.min_s / p.min_s,
-                   gated ? std::optional<Target>(Target{Target::Kind::at_least, 2.0}) : std::nullopt);
+                   gated ? std::optional<Target>(Target{Target::Kind::at_least, 2.0})
+                         : std::nullopt);
         if (cu)
-            board.line(label, timing_text(p, n), "speed-up over anchor 'curand-host'",
-                       cu->min_s / p.min_s,
-                       gated ? std::optional<Target>(Target{Target::Kind::at_least, 5.0})
-                             : std::nullopt);
+            board.line(
+                label, timing_text(p, n), "speed-up over anchor 'curand-host'", cu->min_s / p.min_s,
+                gated ? std::optional<Target>(Target{Target::Kind::at_least, 5.0}) : std::nullopt);
     }
     for (int threads : {1, 2}) {
         const Timing s = suite.timing(shared_id[threads]);
         char label[80];
-        std::snprintf(label, sizeof label, "shared_state f32 uniform n=2^%d threads=%d (information)",
-                      options.log2_n, threads);
+        std::snprintf(label, sizeof label,
+                      "shared_state f32 uniform n=2^%d threads=%d (information)", options.log2_n,
+                      threads);
         board.line(label, timing_text(s, n), "time / philox time at the same thread count",
                    s.min_s / suite.timing(philox_id[threads]).min_s);
     }

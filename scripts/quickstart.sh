@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
-exec build/release/detaudit run scenarios/quickstart.json "$@"
+exec build/release/app/detaudit run scenarios/quickstart.json "$@"

@@ -4,8 +4,8 @@
 // integer sums of the pieces in the k_limbs highest bins reached so far. Integer addition is
 // associative and each piece depends only on the element and the bin, so the result is the same
 // bits for any order, any split into threads or blocks, and any merge order. It is the correctly
-// rounded sum of the elements' bits that lie in the top k_limbs bins (62 to 93 bits below the
-// largest element); lower bits are dropped identically in every order. See docs/algorithms.md.
+// rounded sum of the elements' bits that lie in the top k_limbs bins (at least 62 bits below
+// the leading bit of the largest element); lower bits are dropped identically in every order. See docs/algorithms.md.
 #pragma once
 #include <cmath>
 #include <cstddef>

@@ -1,6 +1,7 @@
 // Philox4x32-10 (Salmon et al., Random123) and cuRAND's conversions of its words to floats,
 // shared by the CPU and GPU generators so both produce the same bits.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <cmath>
 #include "host_device.hpp"
@@ -36,6 +37,27 @@ DETAUDIT_HD_HOT Philox4x32 philox4x32(Philox4x32 ctr, uint32_t key0, uint32_t ke
         key1 += k_weyl1;
     }
     return ctr;
+}
+
+// Philox4x32 on `lanes` independent counters at once, rounds outer and lanes inner, so the
+// multiplies of different blocks overlap (and vectorise) instead of forming one serial chain.
+// ctr[w][l] is word w of lane l; the result replaces it. Same bits as philox4x32 per lane.
+template <std::size_t lanes>
+DETAUDIT_HD_HOT void philox4x32_lanes(uint32_t (&ctr)[4][lanes], uint32_t key0, uint32_t key1) {
+    using namespace philox_detail;
+    for (int r = 0; r < 10; ++r) {
+        for (std::size_t l = 0; l < lanes; ++l) {
+            const uint64_t p0 = static_cast<uint64_t>(k_mul0) * ctr[0][l];
+            const uint64_t p1 = static_cast<uint64_t>(k_mul1) * ctr[2][l];
+            const uint32_t c1 = ctr[1][l], c3 = ctr[3][l];
+            ctr[0][l] = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ key0;
+            ctr[1][l] = static_cast<uint32_t>(p1);
+            ctr[2][l] = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ key1;
+            ctr[3][l] = static_cast<uint32_t>(p0);
+        }
+        key0 += k_weyl0;
+        key1 += k_weyl1;
+    }
 }
 
 // The block at position `block` (a 128-bit little-endian counter whose high 64 bits are zero)

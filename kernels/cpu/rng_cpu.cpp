@@ -41,7 +41,21 @@ void draw_values(Distribution d, uint64_t seed, uint64_t first_word, T* out, std
 
 DETAUDIT_VECTOR_CLONES void philox_uniform_f32_blocks(uint64_t seed, float* out, std::size_t first_block,
                                                       std::size_t end_block) {
-    for (std::size_t b = first_block; b < end_block; ++b) {
+    constexpr std::size_t k_group = 16;
+    std::size_t b = first_block;
+    for (; b + k_group <= end_block; b += k_group) {
+        uint32_t ctr[4][k_group];
+        for (std::size_t l = 0; l < k_group; ++l) {
+            ctr[0][l] = static_cast<uint32_t>(b + l);
+            ctr[1][l] = static_cast<uint32_t>(static_cast<uint64_t>(b + l) >> 32);
+            ctr[2][l] = 0;
+            ctr[3][l] = 0;
+        }
+        philox4x32_lanes(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
+        for (std::size_t l = 0; l < k_group; ++l)
+            for (std::size_t j = 0; j < 4; ++j) out[4 * (b + l) + j] = uniform_f32(ctr[j][l]);
+    }
+    for (; b < end_block; ++b) {
         const Philox4x32 r = philox_block(seed, b);
         for (int j = 0; j < 4; ++j) out[4 * b + j] = uniform_f32(r.v[j]);
     }

@@ -61,6 +61,7 @@ public:
         m_report.scenario = {{"name", m_scenario.name},      {"path", m_scenario.path},
                              {"digest", m_scenario.file_digest}, {"description", m_scenario.description},
                              {"seed", m_scenario.seed},      {"strict", m_options.strict},
+                             {"runs", m_options.plan.runs.value_or(m_scenario.runs)},
                              {"vary_mode", m_scenario.vary_product ? "product" : "one_at_a_time"}};
         m_report.started_at = iso_utc_now();
         m_report.environment = environment_fingerprint();
@@ -68,7 +69,10 @@ public:
 
         bool required_missing = false;
         for (const auto& name : m_options.require)
-            if (!m_probes.count(name) || !m_probes[name].available) required_missing = true;
+            if (!m_probes.count(name) || !m_probes[name].available) {
+                required_missing = true;
+                m_not_run_reason = "not run: --require " + name + " and " + name + " is unavailable";
+            }
 
         for (std::size_t i = 0; i < m_plan.ops.size(); ++i) {
             if (interrupted()) break;
@@ -188,6 +192,7 @@ private:
         cell.output_dtype = std::string(dtype_name(dtype));
         cell.output_shape = output_shape(op.kind, op.params);
 
+        if (!m_not_run_reason.empty()) return skipped(std::move(cell), CellStatus::skipped, m_not_run_reason);
         const BackendProbe& probe = m_probes[backend_name];
         if (!probe.available) return skipped(std::move(cell), CellStatus::skipped, "unavailable: " + probe.reason);
         Backend& backend = *m_backends.at(backend_name);
@@ -313,6 +318,7 @@ private:
     std::map<std::string, BackendProbe> m_probes;
     AuditReport m_report;
     std::size_t m_cell_number = 0;
+    std::string m_not_run_reason; // a required backend is missing: every cell is skipped
     std::set<std::string> m_prepared_backends; // for the op running now
 };
 

@@ -151,10 +151,13 @@ bool kind_has_param(const KindSpec& kind, const std::string& name) {
 
 nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorithm,
                                 const nlohmann::json& given, const std::string& op_pointer,
-                                const ScenarioErrors& errors) {
+                                const ScenarioErrors& errors,
+                                const std::map<std::string, std::string>& pointer_overrides) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& spec : kind.params) {
-        const std::string pointer = child_pointer(op_pointer, spec.name);
+        const auto overridden = pointer_overrides.find(spec.name);
+        const std::string pointer =
+            overridden != pointer_overrides.end() ? overridden->second : child_pointer(op_pointer, spec.name);
         const nlohmann::json& value = given.contains(spec.name) ? given[spec.name] : spec.default_value;
         switch (spec.type) {
         case ParamType::count: {

@@ -50,10 +50,12 @@ std::vector<std::string> param_names(const KindSpec& kind);
 bool kind_has_param(const KindSpec& kind, const std::string& name);
 
 // Validates one op's parameters (the keys that are not reserved) and fills in defaults.
-// `op_pointer` is the op's JSON pointer; errors name the parameter's pointer.
+// `op_pointer` is the op's JSON pointer; errors name the parameter's pointer, or its entry in
+// `pointer_overrides` (values inherited from /defaults are reported there).
 nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorithm,
                                 const nlohmann::json& given, const std::string& op_pointer,
-                                const ScenarioErrors& errors);
+                                const ScenarioErrors& errors,
+                                const std::map<std::string, std::string>& pointer_overrides = {});
 
 // What one run produces, from the normalised parameters.
 DType output_dtype(const std::string& kind, const nlohmann::json& params);

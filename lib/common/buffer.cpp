@@ -1,13 +1,20 @@
 #include "buffer.hpp"
+#include <new>
 #include <stdexcept>
 
 namespace detaudit {
+namespace {
+constexpr std::size_t k_alignment = 64;
+}
 
 Buffer::Buffer(DType dtype, std::vector<std::size_t> shape)
     : m_dtype(dtype), m_shape(std::move(shape)), m_elements(1) {
     for (std::size_t d : m_shape) m_elements *= d;
-    m_bytes = std::make_unique_for_overwrite<std::byte[]>(size_bytes() == 0 ? 1 : size_bytes());
+    const std::size_t bytes = size_bytes() == 0 ? 1 : size_bytes();
+    m_bytes.reset(static_cast<std::byte*>(::operator new[](bytes, std::align_val_t{k_alignment})));
 }
+
+void Buffer::AlignedDelete::operator()(std::byte* p) const { ::operator delete[](p, std::align_val_t{k_alignment}); }
 
 Buffer Buffer::clone() const {
     Buffer copy(m_dtype, m_shape);

@@ -33,8 +33,12 @@ private:
     DType m_dtype = DType::f32;
     std::vector<std::size_t> m_shape;
     std::size_t m_elements = 0;
-    // Not value-initialised: outputs are overwritten by every run, inputs by the generator.
-    std::unique_ptr<std::byte[]> m_bytes;
+    // Not value-initialised (outputs are overwritten by every run, inputs by the generator), and
+    // 64-byte aligned: a 16-byte offset costs ~20 % of read bandwidth in the vector loops.
+    struct AlignedDelete {
+        void operator()(std::byte* p) const;
+    };
+    std::unique_ptr<std::byte[], AlignedDelete> m_bytes;
 };
 
 } // namespace detaudit

@@ -5,7 +5,7 @@ namespace detaudit {
 
 const std::vector<AxisSpec>& known_axes() {
     static const std::vector<AxisSpec> axes = {
-        {"cpu.threads", "cpu", "number of CPU worker threads (positive integer, default: all cores)"},
+        {"cpu.threads", "cpu", "number of CPU worker threads (1 to 1024, default: the hardware thread count)"},
         {"cpu.schedule", "cpu", "how loop iterations are handed to threads: static, dynamic or guided (OpenMP)"},
     };
     return axes;

@@ -1,7 +1,11 @@
 #include "scenario_parser.hpp"
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include "axes.hpp"
@@ -20,6 +24,14 @@ const std::vector<std::string> k_backends = {"cpu", "cuda"};
 constexpr int64_t k_max_runs = 1000000;
 
 std::vector<std::string> sorted(const std::set<std::string>& s) { return {s.begin(), s.end()}; }
+
+// Ids name dump files and report entries: [A-Za-z0-9][A-Za-z0-9._-]{0,99}.
+bool is_valid_id(const std::string& id) {
+    if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
+    for (char c : id)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
+    return true;
+}
 
 std::string line_column(const std::string& text, std::size_t byte) {
     std::size_t line = 1, column = 1;
@@ -207,7 +219,7 @@ private:
         if (!v.is_object()) m_errors.fail(pointer, "expected an operation object, got " + describe_json(v));
         OpSpec op;
         op.pointer = pointer;
-        if (!v.contains("id") || !v["id"].is_string() || !std::regex_match(v["id"].get<std::string>(), std::regex("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")))
+        if (!v.contains("id") || !v["id"].is_string() || !is_valid_id(v["id"].get<std::string>()))
             m_errors.fail(child_pointer(pointer, "id"),
                           "expected an id of letters, digits, '.', '_' or '-' (it names dump files), got " +
                               (v.contains("id") ? describe_json(v["id"]) : std::string("nothing")));
@@ -230,8 +242,12 @@ private:
         }
 
         nlohmann::json given = nlohmann::json::object();
+        std::map<std::string, std::string> from_defaults; // parameter -> its pointer in /defaults
         for (auto& [key, value] : defaults.items())
-            if (kind_has_param(kind, key)) given[key] = value;
+            if (kind_has_param(kind, key)) {
+                given[key] = value;
+                from_defaults[key] = child_pointer("/defaults", key);
+            }
         for (auto& [key, value] : v.items()) {
             if (k_reserved_op_keys.count(key)) continue;
             if (!kind_has_param(kind, key)) {
@@ -241,8 +257,9 @@ private:
                                                                join_choices(valid) + ")");
             }
             given[key] = value;
+            from_defaults.erase(key);
         }
-        op.params = normalise_params(kind, op.algorithm, given, pointer, m_errors);
+        op.params = normalise_params(kind, op.algorithm, given, pointer, m_errors, from_defaults);
 
         op.runs = v.contains("runs") ? runs_value(v["runs"], child_pointer(pointer, "runs"))
                   : defaults.contains("runs") ? runs_value(defaults["runs"], "/defaults/runs") : s.runs;
@@ -280,6 +297,9 @@ Scenario parse_scenario_text(const std::string& text, const std::string& display
 }
 
 Scenario parse_scenario_file(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw Error(ErrorKind::scenario, path + ": cannot read the scenario file: it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorKind::scenario, path + ": cannot read the scenario file: " + std::strerror(errno));
     std::ostringstream text;

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -104,4 +105,17 @@ TEST_CASE("rng shared_state: one thread reproduces philox; several threads permu
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
     CHECK(a == b);
+}
+
+TEST_CASE("philox4x32_lanes gives the same bits as philox4x32 in every lane") {
+    uint32_t ctr[4][5];
+    for (std::size_t l = 0; l < 5; ++l)
+        for (std::size_t w = 0; w < 4; ++w) ctr[w][l] = static_cast<uint32_t>(0x243f6a88u * (l + 1) + w * 0x85a308d3u);
+    uint32_t copy[4][5];
+    std::memcpy(copy, ctr, sizeof ctr);
+    philox4x32_lanes(ctr, 0xa4093822u, 0x299f31d0u);
+    for (std::size_t l = 0; l < 5; ++l) {
+        const Philox4x32 one = philox4x32(Philox4x32{{copy[0][l], copy[1][l], copy[2][l], copy[3][l]}}, 0xa4093822u, 0x299f31d0u);
+        for (std::size_t w = 0; w < 4; ++w) CHECK(ctr[w][l] == one.v[w]);
+    }
 }

@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""SIGINT during a run: exit 130 and complete reports marked "interrupted": true (DESIGN §7)."""
+import os
+import signal
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+
+import cli_common as cc
+
+RUNS = 100000  # far more than can finish: at 1-10 ms a run this takes minutes
+
+
+def sigint_handled(pid):
+    """True once the process catches SIGINT (Linux: SigCgt in /proc/PID/status); None if unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    except OSError:
+        return None
+    return None
+
+
+class Interrupt(cc.CliTestCase):
+    def start(self, *extra):
+        path = self.scenario("long.json", {"detaudit": 1, "runs": RUNS, "operations": [
+            {"id": "long", "op": "reduce", "algorithm": "sequential", "n": 1 << 22},
+            {"id": "never-reached", "op": "reduce", "algorithm": "sequential", "n": 1024}]})
+        args = [cc.BINARY, "run", path, *extra]
+        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=cc.clean_env(), cwd=cc.SOURCE_DIR)
+
+    def wait_until_running(self, p):
+        """Until the SIGINT handler is installed (the audit has started), then one more second so
+        some runs complete. Without /proc, just wait."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and p.poll() is None:
+            handled = sigint_handled(p.pid)
+            if handled is None:
+                time.sleep(2)
+                break
+            if handled:
+                break
+            time.sleep(0.05)
+        self.assertIsNone(p.poll(), "the run ended before it could be interrupted")
+        time.sleep(1.0)
+
+    def test_sigint_writes_complete_reports(self):
+        json_path, junit_path = self.path("report.json"), self.path("report.xml")
+        p = self.start("--json", json_path, "--junit", junit_path)
+        self.wait_until_running(p)
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertLess(time.monotonic() - sent, 30, "the run stops promptly")
+        self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{out}\nstderr:\n{err}")
+        self.assertIn("interrupted", err)
+        self.assertIn("long", out, "the console report of the runs completed is printed")
+        self.assertSchemaValid(json_path)
+        report = cc.load_json(json_path)
+        self.assertIs(report["interrupted"], True)
+        self.assertEqual(report["summary"]["exit_code"], cc.EXIT_INTERRUPTED)
+        self.assertReportConsistent(report, rc=cc.EXIT_INTERRUPTED)
+        self.assertNotIn("never-reached", [op["id"] for op in report["operations"]],
+                         "no operation starts after the interrupt")
+        c = cc.cell(report, "long")
+        self.assertEqual(c["status"], "ok")
+        self.assertGreaterEqual(c["runs"], 1)
+        self.assertLess(c["runs"], RUNS, "the cell stopped early")
+        self.assertEqual(len(c["digests"]), c["runs"])
+        cc.CliTestCase.assertJunitMatches(self, junit_path, report)
+        self.assertEqual(ET.parse(junit_path).getroot().tag, "testsuites")
+        leftovers = [f for f in os.listdir(self.tmp) if ".tmp." in f]
+        self.assertEqual(leftovers, [], "no temporary files left behind")
+
+    def test_second_sigint_ends_at_once(self):
+        # The first SIGINT asks for a clean stop; the handler then restores the default, so a
+        # second one ends the process (killed by SIGINT) even if it is stuck.
+        p = self.start("--quiet")
+        self.wait_until_running(p)
+        p.send_signal(signal.SIGINT)
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=60)
+        self.assertIn(p.returncode, (cc.EXIT_INTERRUPTED, -signal.SIGINT))
+
+
+if __name__ == "__main__":
+    cc.main()
