@@ -14,3 +14,6 @@ if(EXISTS /usr/bin/python3)
 else()
   set(DETAUDIT_PYTHON ${Python3_EXECUTABLE} CACHE FILEPATH "Python with numpy and jsonschema, for tests")
 endif()
+# The system BLAS for matmul's `blas` algorithm: Debian's OpenBLAS (pthread flavour), whose
+# openblas_set_num_threads/openblas_get_config let detaudit set and report its configuration.
+pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)

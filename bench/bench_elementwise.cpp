@@ -1,0 +1,2 @@
+// Placeholder: the elementwise benchmark is being written.
+int main() { return 0; }

@@ -1,0 +1,2 @@
+// Placeholder: the matmul benchmark is being written.
+int main() { return 0; }

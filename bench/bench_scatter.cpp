@@ -1,0 +1,2 @@
+// Placeholder: the scatter benchmark is being written.
+int main() { return 0; }

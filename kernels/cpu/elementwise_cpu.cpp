@@ -1,0 +1,1 @@
+// Implemented by the elementwise kernels work (placeholder so the tree builds).

@@ -1,0 +1,1 @@
+// Implemented by the matmul kernels work (placeholder so the tree builds).

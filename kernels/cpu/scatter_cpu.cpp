@@ -1,0 +1,1 @@
+// Implemented by the scatter kernels work (placeholder so the tree builds).

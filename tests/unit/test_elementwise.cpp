@@ -1,0 +1,1 @@
+// Placeholder: the elementwise kernel tests are being written.

@@ -1,0 +1,1 @@
+// Placeholder: the matmul kernel tests are being written.

@@ -1,0 +1,1 @@
+// Placeholder: the scatter kernel tests are being written.
