@@ -56,24 +56,67 @@ template <typename T> void fill(const nlohmann::json& input, uint64_t key, T* x,
     }
 }
 
+Buffer values(const nlohmann::json& distribution, uint64_t key, DType dtype, std::vector<std::size_t> shape) {
+    Buffer b(dtype, std::move(shape));
+    if (dtype == DType::f32) fill(distribution, key, b.as<float>(), b.elements());
+    else fill(distribution, key, b.as<double>(), b.elements());
+    return b;
+}
+
+// Bin indices: uniform over all bins, or `fraction` of them uniform over the first `hot_bins`.
+Buffer indices(const nlohmann::json& distribution, uint64_t key, std::size_t n, uint64_t bins) {
+    Buffer b(DType::i64, {n});
+    int64_t* index = b.as<int64_t>();
+    const bool hot = distribution["distribution"] == "hot";
+    const double fraction = hot ? distribution["fraction"].get<double>() : 0.0;
+    const uint64_t hot_bins = hot ? distribution["hot_bins"].get<uint64_t>() : bins;
+    const auto count = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t i = 0; i < count; ++i) {
+        const auto block = philox_block(key, static_cast<uint64_t>(i));
+        const double pick = kernels::uniform_f64(block.v[0], block.v[1]);
+        const double where = kernels::uniform_f64(block.v[2], block.v[3]);
+        const uint64_t range = hot && pick <= fraction ? hot_bins : bins;
+        const auto slot = static_cast<uint64_t>(where * static_cast<double>(range)); // where is in (0, 1]
+        index[i] = static_cast<int64_t>(slot < range ? slot : range - 1);
+    }
+    return b;
+}
+
 } // namespace
 
-uint64_t input_key(const OpSpec& op) { return XXH3_64bits_withSeed(op.id.data(), op.id.size(), op.seed); }
+uint64_t input_key(const OpSpec& op, const std::string& input_name) {
+    const std::string stream = op.id + "/" + input_name;
+    return XXH3_64bits_withSeed(stream.data(), stream.size(), op.seed);
+}
 
 std::vector<std::string> input_names(const OpSpec& op) {
     if (op.kind == "reduce") return {"x"};
+    if (op.kind == "matmul") return {"a", "b"};
+    if (op.kind == "scatter_add") return {"values", "index"};
+    if (op.kind == "elementwise") return op.params.contains("exponent") ? std::vector<std::string>{"x", "y"}
+                                                                       : std::vector<std::string>{"x"};
     return {};
 }
 
 OpInputs generate_inputs(const OpSpec& op) {
     OpInputs inputs;
+    const auto& p = op.params;
+    const DType dtype = output_dtype(op.kind, p);
     if (op.kind == "reduce") {
-        const DType dtype = output_dtype(op.kind, op.params);
-        const std::size_t n = op.params["n"];
-        Buffer x(dtype, {n});
-        if (dtype == DType::f32) fill(op.params["input"], input_key(op), x.as<float>(), n);
-        else fill(op.params["input"], input_key(op), x.as<double>(), n);
-        inputs.buffers.push_back(std::move(x));
+        inputs.buffers.push_back(values(p["input"], input_key(op, "x"), dtype, {p["n"].get<std::size_t>()}));
+    } else if (op.kind == "matmul") {
+        const std::size_t m = p["m"], n = p["n"], k = p["k"];
+        inputs.buffers.push_back(values(p["input"], input_key(op, "a"), dtype, {m, k}));
+        inputs.buffers.push_back(values(p["input"], input_key(op, "b"), dtype, {k, n}));
+    } else if (op.kind == "scatter_add") {
+        const std::size_t n = p["n"];
+        inputs.buffers.push_back(values(p["input"], input_key(op, "values"), dtype, {n}));
+        inputs.buffers.push_back(indices(p["index"], input_key(op, "index"), n, p["bins"].get<uint64_t>()));
+    } else if (op.kind == "elementwise") {
+        const std::size_t n = p["n"];
+        inputs.buffers.push_back(values(p["input"], input_key(op, "x"), dtype, {n}));
+        if (p.contains("exponent")) inputs.buffers.push_back(values(p["exponent"], input_key(op, "y"), dtype, {n}));
     }
     return inputs;
 }

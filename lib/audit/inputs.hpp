@@ -6,10 +6,10 @@
 
 namespace detaudit {
 
-// The Philox key of an op's inputs: XXH3-64 of the op id, seeded with the op's seed.
-uint64_t input_key(const OpSpec& op);
+// The Philox key of one input of an op: XXH3-64 of "<op id>/<input name>", seeded with the op's seed.
+uint64_t input_key(const OpSpec& op, const std::string& input_name);
 OpInputs generate_inputs(const OpSpec& op);
-// Names of the input buffers, for dump files ("x" for reduce).
+// Names of the input buffers, in OpInputs order, for keys and dump files ("x" for reduce).
 std::vector<std::string> input_names(const OpSpec& op);
 
 } // namespace detaudit

@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "compare/digest.hpp"
 #include "env/fingerprint.hpp"
+#include "attribution.hpp"
 #include "expectations.hpp"
 #include "inputs.hpp"
 #include "io/atomic_file.hpp"
@@ -171,6 +172,7 @@ private:
         }
         judge_op(op, planned, report);
         classify(report);
+        attribute(report, m_plan.variants);
         return report;
     }
 

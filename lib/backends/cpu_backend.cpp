@@ -4,7 +4,10 @@
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
 #include "env/fingerprint.hpp"
+#include "kernels/cpu/elementwise_cpu.hpp"
+#include "kernels/cpu/matmul_cpu.hpp"
 #include "kernels/cpu/reduce_cpu.hpp"
+#include "kernels/cpu/scatter_cpu.hpp"
 #include "kernels/cpu/rng_cpu.hpp"
 
 namespace detaudit {
@@ -42,6 +45,42 @@ void run_rng(const OpSpec& op, T* out, std::size_t count, const kernels::CpuSett
     else throw Error(ErrorKind::runtime, "cpu backend: rng has no algorithm " + op.algorithm);
 }
 
+template <typename T>
+void run_matmul(const std::string& algorithm, const OpInputs& in, T* c, const nlohmann::json& p,
+                const kernels::CpuSettings& s) {
+    using namespace kernels;
+    const T* a = in.buffers.at(0).as<T>();
+    const T* b = in.buffers.at(1).as<T>();
+    const std::size_t m = p["m"], n = p["n"], k = p["k"];
+    if (algorithm == "naive") matmul_naive(a, b, c, m, n, k);
+    else if (algorithm == "blocked") matmul_blocked(a, b, c, m, n, k, s);
+    else if (algorithm == "splitk_atomic") matmul_splitk_atomic(a, b, c, m, n, k, s);
+    else if (algorithm == "blas") matmul_blas(a, b, c, m, n, k, s);
+    else throw Error(ErrorKind::runtime, "cpu backend: matmul has no algorithm " + algorithm);
+}
+
+template <typename T>
+void run_scatter(const std::string& algorithm, const OpInputs& in, T* bins, std::size_t nbins,
+                 const kernels::CpuSettings& s) {
+    using namespace kernels;
+    const T* values = in.buffers.at(0).as<T>();
+    const int64_t* index = in.buffers.at(1).as<int64_t>();
+    const std::size_t n = in.buffers.at(0).elements();
+    if (algorithm == "atomic") scatter_add_atomic(values, index, n, bins, nbins, s);
+    else if (algorithm == "per_thread") scatter_add_per_thread(values, index, n, bins, nbins, s);
+    else if (algorithm == "sorted") scatter_add_sorted(values, index, n, bins, nbins, s);
+    else if (algorithm == "reproducible") scatter_add_reproducible(values, index, n, bins, nbins, s);
+    else throw Error(ErrorKind::runtime, "cpu backend: scatter_add has no algorithm " + algorithm);
+}
+
+template <typename T>
+void run_elementwise(const OpSpec& op, const OpInputs& in, T* out, const kernels::CpuSettings& s) {
+    const auto f = kernels::parse_elementwise_function(op.params["function"].get<std::string>());
+    if (!f) throw Error(ErrorKind::runtime, "cpu backend: no elementwise function " + op.params["function"].dump());
+    const T* y = in.buffers.size() > 1 ? in.buffers[1].as<T>() : nullptr;
+    kernels::elementwise_libm(*f, in.buffers.at(0).as<T>(), y, out, in.buffers.at(0).elements(), s);
+}
+
 } // namespace
 
 BackendProbe CpuBackend::probe() {
@@ -70,6 +109,15 @@ double CpuBackend::run(const OpSpec& op, const Variant& variant, Buffer& out) {
     } else if (op.kind == "rng") {
         if (out.dtype() == DType::f32) run_rng(op, out.as<float>(), out.elements(), s);
         else run_rng(op, out.as<double>(), out.elements(), s);
+    } else if (op.kind == "matmul") {
+        if (out.dtype() == DType::f32) run_matmul(op.algorithm, *m_inputs, out.as<float>(), op.params, s);
+        else run_matmul(op.algorithm, *m_inputs, out.as<double>(), op.params, s);
+    } else if (op.kind == "scatter_add") {
+        if (out.dtype() == DType::f32) run_scatter(op.algorithm, *m_inputs, out.as<float>(), out.elements(), s);
+        else run_scatter(op.algorithm, *m_inputs, out.as<double>(), out.elements(), s);
+    } else if (op.kind == "elementwise") {
+        if (out.dtype() == DType::f32) run_elementwise(op, *m_inputs, out.as<float>(), s);
+        else run_elementwise(op, *m_inputs, out.as<double>(), s);
     } else {
         throw Error(ErrorKind::runtime, "cpu backend: no implementation of " + op.kind);
     }

@@ -53,7 +53,100 @@ std::vector<KindSpec> build_catalog() {
           "binned integer accumulation: the same bits for any thread count, schedule and input "
           "order; correctly rounded sum of the bits within 62 bits of the largest element",
           {{"cpu", DC::cross_backend}}}}});
+    kinds.push_back(KindSpec{
+        "matmul",
+        "C = A·B, row-major (A is m×k, B is k×n); every C[i,j] a dot product over k.",
+        {{"m", ParamType::count, 256, {}, "rows of A and C"},
+         {"n", ParamType::count, 256, {}, "columns of B and C"},
+         {"k", ParamType::count, 256, {}, "columns of A, rows of B (the summed dimension)"},
+         {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type of A, B and C"},
+         {"input", ParamType::input_distribution, k_default_input, {"uniform", "normal", "cancelling"},
+          "distribution of the elements of A and B"}},
+        {{"naive", "each C[i,j] an explicit-fma dot product in increasing k, one thread",
+          {{"cpu", DC::variant_invariant}}},
+         {"blocked",
+          "cache-tiled, vectorised and multithreaded, every C[i,j] accumulated in naive's k order: "
+          "bitwise equal to naive",
+          {{"cpu", DC::variant_invariant}}},
+         {"splitk_atomic", "k split across threads, partial products added into C with compare-and-swap",
+          {{"cpu", DC::not_guaranteed}}},
+         {"blas", "the system BLAS (OpenBLAS sgemm/dgemm), threads from cpu.threads: measured, not claimed",
+          {{"cpu", DC::unknown}}}}});
+    kinds.push_back(KindSpec{
+        "scatter_add",
+        "bins[index[i]] += values[i] for n values into `bins` slots (index_add_, scatter_add_, segment_sum).",
+        {{"n", ParamType::count, 1048576, {}, "number of values scattered"},
+         {"bins", ParamType::count, 1024, {}, "number of output slots"},
+         {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type of values and bins"},
+         {"input", ParamType::input_distribution, k_default_input, {"uniform", "normal", "cancelling"},
+          "distribution of the values"},
+         {"index", ParamType::index_distribution, nlohmann::json{{"distribution", "uniform"}}, {"uniform", "hot"},
+          "uniform over the bins, or hot {fraction, hot_bins}: that fraction of indices in the first "
+          "hot_bins bins (contention)"}},
+        {{"atomic", "parallel compare-and-swap adds in arrival order", {{"cpu", DC::not_guaranteed}}},
+         {"per_thread", "private bins per thread, merged in thread order", {{"cpu", DC::run_to_run}}},
+         {"sorted", "stable order by (bin, position), then each bin summed sequentially",
+          {{"cpu", DC::variant_invariant}}},
+         {"reproducible", "per-bin order-independent binned accumulation", {{"cpu", DC::cross_backend}}}}});
+    kinds.push_back(KindSpec{
+        "elementwise",
+        "out[i] = f(x[i]) (pow: x[i]^y[i]) for a math function: what each function costs across platforms.",
+        {{"function", ParamType::choice, "exp",
+          {"exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "erf", "pow", "sqrt", "rsqrt", "sigmoid", "gelu"},
+          "the function; gelu is the tanh form, rsqrt is 1/sqrt, sigmoid is 1/(1+exp(-x))"},
+         {"n", ParamType::count, 1048576, {}, "number of elements"},
+         {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type"},
+         {"input", ParamType::input_distribution,
+          nlohmann::json{{"distribution", "uniform"}, {"low", 0.01}, {"high", 4.0}}, {"uniform", "normal", "cancelling"},
+          "distribution of x (the default stays inside every function's domain)"},
+         {"exponent", ParamType::optional_input_distribution, nullptr, {"uniform", "normal", "cancelling"},
+          "distribution of the exponents y: required for pow, not allowed otherwise"}},
+        {{"libm", "the platform C library (expf, logf, ... for f32)", {{"cpu", DC::variant_invariant}}}}});
     return kinds;
+}
+
+nlohmann::json normalise_index(const nlohmann::json& given, uint64_t bins, const std::string& pointer,
+                               const ScenarioErrors& errors) {
+    if (!given.is_object())
+        errors.fail(pointer, "expected {\"distribution\": \"uniform\"} or {\"distribution\": \"hot\", \"fraction\": 0.9, "
+                             "\"hot_bins\": 16}, got " + describe_json(given));
+    const nlohmann::json kind = given.value("distribution", nlohmann::json("uniform"));
+    if (kind != "uniform" && kind != "hot")
+        errors.fail(child_pointer(pointer, "distribution"), "expected \"uniform\" or \"hot\", got " + describe_json(kind));
+    nlohmann::json out = {{"distribution", kind}};
+    if (kind == "hot") {
+        out["fraction"] = 0.9;
+        out["hot_bins"] = 16;
+    }
+    for (auto& [key, value] : given.items()) {
+        const std::string p = child_pointer(pointer, key);
+        if (key == "distribution") continue;
+        if (kind == "hot" && key == "fraction") {
+            if (!value.is_number() || !(value.get<double>() >= 0 && value.get<double>() <= 1))
+                errors.fail(p, "expected a fraction from 0 to 1, got " + describe_json(value));
+            out[key] = value.get<double>();
+        } else if (kind == "hot" && key == "hot_bins") {
+            if (!(value.is_number_integer() || value.is_number_unsigned()) || value.get<int64_t>() < 1)
+                errors.fail(p, "expected a positive integer, got " + describe_json(value));
+            out[key] = value.get<uint64_t>();
+        } else {
+            errors.fail(p, kind == "hot" ? "unknown key for the hot index distribution (valid: distribution, fraction, hot_bins)"
+                                         : "unknown key for the uniform index distribution (valid: distribution)");
+        }
+    }
+    if (kind == "hot" && out["hot_bins"].get<uint64_t>() > bins)
+        errors.fail(child_pointer(pointer, "hot_bins"), "cannot be satisfied: " + out["hot_bins"].dump() +
+                                                            " hot bins but only " + std::to_string(bins) + " bins");
+    return out;
+}
+
+// a * b, or an error naming `pointer` when it overflows 64 bits.
+uint64_t checked_product(uint64_t a, uint64_t b, const std::string& what, const std::string& pointer,
+                         const ScenarioErrors& errors) {
+    uint64_t r;
+    if (__builtin_mul_overflow(a, b, &r) || r > (uint64_t(1) << 56))
+        errors.fail(pointer, what + " = " + std::to_string(a) + " x " + std::to_string(b) + " overflows");
+    return r;
 }
 
 bool is_integer(const nlohmann::json& v) { return v.is_number_integer() || v.is_number_unsigned(); }
@@ -181,7 +274,30 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
             break;
         }
         case ParamType::input_distribution: out[spec.name] = normalise_input(value, pointer, errors); break;
+        case ParamType::optional_input_distribution:
+            out[spec.name] = value.is_null() ? value : normalise_input(value, pointer, errors);
+            break;
+        case ParamType::index_distribution: break; // needs `bins`: below
         }
+    }
+    if (kind.name == "scatter_add")
+        out["index"] = normalise_index(given.value("index", nlohmann::json{{"distribution", "uniform"}}),
+                                       out["bins"].get<uint64_t>(), child_pointer(op_pointer, "index"), errors);
+    if (kind.name == "matmul") {
+        const uint64_t m = out["m"], n = out["n"], k = out["k"];
+        checked_product(m, k, "m x k (elements of A)", op_pointer, errors);
+        checked_product(k, n, "k x n (elements of B)", op_pointer, errors);
+        checked_product(m, n, "m x n (elements of C)", op_pointer, errors);
+    }
+    if (kind.name == "elementwise") {
+        const bool is_pow = out["function"] == "pow";
+        if (is_pow && out["exponent"].is_null())
+            errors.fail(child_pointer(op_pointer, "exponent"),
+                        "required when function is pow: an input distribution for the exponents, e.g. "
+                        "{\"distribution\": \"uniform\", \"low\": 0.5, \"high\": 2}");
+        if (!is_pow && !out["exponent"].is_null())
+            errors.fail(child_pointer(op_pointer, "exponent"), "only pow takes an exponent, not " + out["function"].dump());
+        if (!is_pow) out.erase("exponent");
     }
     if (kind.name == "reduce" && algorithm == "reproducible" &&
         out["n"].get<uint64_t>() > kernels::k_binned_max_elements)
@@ -196,11 +312,21 @@ DType output_dtype(const std::string&, const nlohmann::json& params) {
 
 std::vector<std::size_t> output_shape(const std::string& kind, const nlohmann::json& params) {
     if (kind == "rng") return {params.at("count").get<std::size_t>()};
+    if (kind == "matmul") return {params.at("m").get<std::size_t>(), params.at("n").get<std::size_t>()};
+    if (kind == "scatter_add") return {params.at("bins").get<std::size_t>()};
+    if (kind == "elementwise") return {params.at("n").get<std::size_t>()};
     return {}; // reduce: a scalar
 }
 
 uint64_t input_bytes(const std::string& kind, const nlohmann::json& params) {
-    if (kind == "reduce") return params.at("n").get<uint64_t>() * dtype_size(output_dtype(kind, params));
+    const uint64_t element = dtype_size(output_dtype(kind, params));
+    if (kind == "reduce") return params.at("n").get<uint64_t>() * element;
+    if (kind == "matmul") {
+        const uint64_t m = params.at("m"), n = params.at("n"), k = params.at("k");
+        return (m * k + k * n) * element;
+    }
+    if (kind == "scatter_add") return params.at("n").get<uint64_t>() * (element + 8); // values + i64 index
+    if (kind == "elementwise") return params.at("n").get<uint64_t>() * element * (params.contains("exponent") ? 2 : 1);
     return 0;
 }
 

@@ -18,6 +18,8 @@ enum class ParamType {
     dtype,              // "f32" | "f64"
     choice,             // one string of `choices`
     input_distribution, // {"distribution": "uniform", "low": -1, "high": 1} and friends
+    optional_input_distribution, // the same, or absent (null default); the kind says when it is required
+    index_distribution, // {"distribution": "uniform"} or {"distribution": "hot", "fraction": 0.9, "hot_bins": 16}
 };
 
 struct ParamSpec {

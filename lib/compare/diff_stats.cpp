@@ -75,6 +75,25 @@ template <typename T> void compare_typed(const Buffer& ref, const Buffer& other,
     s.identical = s.differing_elements == 0;
 }
 
+// Integers compare by absolute difference (DESIGN.md §5); ULP statistics do not apply.
+void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
+    const auto* a = ref.as<int64_t>();
+    const auto* b = other.as<int64_t>();
+    for (std::size_t i = 0; i < ref.elements(); ++i) {
+        if (a[i] == b[i]) {
+            ++s.ulp_histogram[0];
+            continue;
+        }
+        ++s.differing_elements;
+        if (!s.first_difference)
+            s.first_difference = FirstDifference{i, describe_value(DType::i64, ref.data() + 8 * i),
+                                                 describe_value(DType::i64, other.data() + 8 * i)};
+        const double diff = std::fabs(static_cast<double>(a[i]) - static_cast<double>(b[i]));
+        s.max_abs = std::max(s.max_abs, diff);
+    }
+    s.identical = s.differing_elements == 0;
+}
+
 std::string shape_text(const Buffer& b) {
     std::string out(dtype_name(b.dtype()));
     out += '[';
@@ -105,6 +124,13 @@ std::size_t ulp_bucket(uint64_t ulp) {
 }
 
 ValueText describe_value(DType dtype, const std::byte* element) {
+    if (dtype == DType::i64) {
+        int64_t v;
+        std::memcpy(&v, element, sizeof v);
+        char hex[24];
+        std::snprintf(hex, sizeof hex, "0x%016" PRIx64, static_cast<uint64_t>(v));
+        return {std::to_string(v), hex};
+    }
     if (dtype == DType::f32) {
         float x;
         std::memcpy(&x, element, sizeof x);
@@ -124,7 +150,8 @@ DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
         return s;
     }
     s.elements = reference.elements();
-    if (reference.dtype() == DType::f32) compare_typed<float>(reference, other, s);
+    if (reference.dtype() == DType::i64) compare_integers(reference, other, s);
+    else if (reference.dtype() == DType::f32) compare_typed<float>(reference, other, s);
     else compare_typed<double>(reference, other, s);
     return s;
 }

@@ -6,6 +6,7 @@
 #include <thread>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "kernels/cpu/matmul_cpu.hpp"
 
 #ifndef DETAUDIT_VERSION
 #define DETAUDIT_VERSION "0.0.0"
@@ -100,6 +101,8 @@ nlohmann::json environment_fingerprint() {
                     {"cxx_flags", DETAUDIT_CXX_FLAGS},
                     {"fp_contract", "off"},
                     {"openmp", _OPENMP}};
+    const kernels::BlasInfo blas = kernels::blas_info();
+    env["blas"] = {{"name", blas.name}, {"config", blas.config}, {"core", blas.core}, {"threads", blas.threads}};
     nlohmann::json vars = nlohmann::json::object();
     for (const auto& name : numerics_env_vars())
         if (const char* v = std::getenv(name.c_str())) vars[name] = v;

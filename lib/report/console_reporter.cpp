@@ -1,4 +1,5 @@
 #include "report/console_reporter.hpp"
+#include "report/findings_sections.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -389,6 +390,8 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         }
     }
     if (!cross.empty()) out += "\nCross-backend\n" + cross;
+    if (const std::string what = render_what_changes(report); !what.empty()) out += "\n" + what;
+    if (const std::string cost = render_cost_of_determinism(report); !cost.empty()) out += "\n" + cost;
 
     if (options.verbose) {
         std::string details;

@@ -92,6 +92,22 @@ Json expectation_json(const ExpectationResult& e) {
                 {"evaluated", e.evaluated}, {"held", e.held},       {"detail", e.detail}};
 }
 
+Json attribution_json(const Attribution& a) {
+    Json axes = Json::array();
+    for (const auto& effect : a.axes) {
+        Json changes = Json::array();
+        for (const auto& c : effect.changes)
+            changes.push_back(Json{{"from", c.from}, {"to", c.to}, {"identical", c.identical},
+                                   {"max_ulp", c.max_ulp}, {"differing_fraction", c.differing_fraction}});
+        axes.push_back(Json{{"axis", effect.axis}, {"changes_results", effect.changes_results}, {"changes", changes}});
+    }
+    return Json{{"backend", a.backend},
+                {"summary", a.summary},
+                {"run_to_run_nondeterministic", a.run_to_run_nondeterministic},
+                {"axes", axes},
+                {"interactions", a.interactions}};
+}
+
 Json operation_json(const OperationReport& op) {
     Json j;
     j["id"] = op.id;
@@ -114,6 +130,9 @@ Json operation_json(const OperationReport& op) {
     Json expectations = Json::array();
     for (const auto& e : op.expectations) expectations.push_back(expectation_json(e));
     j["expectations"] = std::move(expectations);
+    Json attribution = Json::array();
+    for (const auto& a : op.attribution) attribution.push_back(attribution_json(a));
+    j["attribution"] = std::move(attribution);
     return j;
 }
 

@@ -72,6 +72,27 @@ struct ExpectationResult {
     std::string detail;      // one line
 };
 
+// Which setting changes an op's output on one backend (from the across_variants comparisons).
+struct AxisEffect {
+    std::string axis;                // "cpu.threads"
+    bool changes_results = false;
+    struct Change {
+        std::string from, to;        // base value -> variant value
+        bool identical = true;
+        uint64_t max_ulp = 0;
+        double differing_fraction = 0; // differing elements / elements
+    };
+    std::vector<Change> changes;     // one per variant that changes only this axis
+};
+
+struct Attribution {
+    std::string backend;
+    bool run_to_run_nondeterministic = false; // differs with no setting changed
+    std::vector<AxisEffect> axes;
+    std::vector<std::string> interactions;    // product mode: "cpu.threads=1,cpu.schedule=dynamic"
+    std::string summary;                      // one line
+};
+
 struct OperationReport {
     std::string id, kind, algorithm, description;
     nlohmann::json parameters = nlohmann::json::object(); // normalised, defaults filled in
@@ -82,6 +103,7 @@ struct OperationReport {
     std::vector<CellComparison> across_variants;
     std::vector<CellComparison> cross_backend;
     std::vector<ExpectationResult> expectations;
+    std::vector<Attribution> attribution;
 };
 
 struct BackendStatus {

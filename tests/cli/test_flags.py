@@ -276,7 +276,7 @@ class Subcommands(cc.CliTestCase):
             for a in k["algorithms"]:
                 self.assertTrue(a["backends"], f"{a['name']} runs somewhere")
                 for design in a["backends"].values():
-                    self.assertIn(design, {"not_guaranteed", "run_to_run", "variant_invariant", "cross_backend"})
+                    self.assertIn(design, {"not_guaranteed", "run_to_run", "variant_invariant", "cross_backend", "unknown"})
 
     def test_env(self):
         env = json.loads(self.detaudit("env", "--json", expect_rc=cc.EXIT_OK).stdout)

@@ -199,3 +199,53 @@ TEST_CASE("--runs overrides the scenario; --backend filters") {
     const AuditReport r = run_with(scenario(""), {FakeBehaviour{}}, options);
     CHECK(r.operations.at(0).cells.at(0).runs == 2);
 }
+
+TEST_CASE("attribution names the one axis a backend's output depends on") {
+    FakeBehaviour b;
+    b.depends_on_threads = true;
+    const Scenario s = scenario("", R"("vary": {"cpu.threads": [2, 8], "cpu.schedule": ["static", "guided"]},)");
+    const AuditReport r = run_with(s, {b});
+    const OperationReport& op = r.operations.at(0);
+    REQUIRE(op.attribution.size() == 1);
+    const Attribution& a = op.attribution[0];
+    CHECK_FALSE(a.run_to_run_nondeterministic);
+    REQUIRE(a.axes.size() == 2);
+    for (const auto& effect : a.axes) {
+        if (effect.axis == "cpu.threads") {
+            CHECK(effect.changes_results);
+            REQUIRE(effect.changes.size() == 1);
+            CHECK(effect.changes[0].from == "2");
+            CHECK(effect.changes[0].to == "8");
+            CHECK(effect.changes[0].differing_fraction == 1.0);
+        } else {
+            CHECK(effect.axis == "cpu.schedule");
+            CHECK_FALSE(effect.changes_results);
+        }
+    }
+    CHECK(a.summary.find("changes with cpu.threads (2→8") != std::string::npos);
+    CHECK(a.summary.find("not with cpu.schedule") != std::string::npos);
+}
+
+TEST_CASE("attribution in product mode reports an interaction rather than blaming one axis") {
+    // Output changes only when both threads=8 and schedule=guided: a fake keyed on both.
+    class BothAxes final : public Backend {
+    public:
+        std::string name() const override { return "cpu"; }
+        BackendProbe probe() override { return {true, "", "fake", {}}; }
+        bool supports(const OpSpec&) const override { return true; }
+        void prepare(const OpSpec&, const OpInputs&) override {}
+        double run(const OpSpec&, const Variant& v, Buffer& out) override {
+            const bool both = v.settings["cpu.threads"] == 8 && v.settings["cpu.schedule"] == "guided";
+            *out.as<float>() = both ? 2.0f : 1.0f;
+            return 0;
+        }
+    };
+    const Scenario s = scenario("", R"("vary": {"cpu.threads": [2, 8], "cpu.schedule": ["static", "guided"]}, "vary_mode": "product",)");
+    std::vector<std::unique_ptr<Backend>> backends;
+    backends.push_back(std::make_unique<BothAxes>());
+    const AuditReport r = run_audit(s, {}, backends);
+    const Attribution& a = r.operations.at(0).attribution.at(0);
+    CHECK(a.interactions == std::vector<std::string>{"cpu.schedule=guided,cpu.threads=8"});
+    for (const auto& effect : a.axes) CHECK_FALSE(effect.changes_results);
+    CHECK(a.summary.find("changes only when axes change together") != std::string::npos);
+}

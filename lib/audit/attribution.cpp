@@ -1,0 +1,89 @@
+#include "attribution.hpp"
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace detaudit {
+namespace {
+
+std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+std::string change_text(const AxisEffect::Change& c) {
+    char text[160];
+    std::snprintf(text, sizeof text, "%s→%s: up to %llu ULP, %.3g %% of elements", c.from.c_str(), c.to.c_str(),
+                  static_cast<unsigned long long>(c.max_ulp), 100.0 * c.differing_fraction);
+    return text;
+}
+
+} // namespace
+
+void attribute(OperationReport& op, const std::vector<Variant>& variants) {
+    std::map<std::string, const Variant*> by_name;
+    for (const auto& v : variants) by_name[v.name] = &v;
+    const Variant& base = variants.front();
+
+    std::set<std::string> backends;
+    for (const auto& c : op.cells) backends.insert(c.backend);
+    for (const auto& backend : backends) {
+        Attribution a;
+        a.backend = backend;
+        for (const auto& c : op.cells)
+            if (c.backend == backend && c.status == CellStatus::ok && c.run_to_run.differing_runs > 0)
+                a.run_to_run_nondeterministic = true;
+        std::map<std::string, AxisEffect> axes;
+        std::map<std::string, bool> single_axis_identical; // "axis=value" -> identical
+        for (const auto& cmp : op.across_variants) {
+            if (cmp.backend != backend || !by_name.count(cmp.variant)) continue;
+            const Variant& v = *by_name.at(cmp.variant);
+            if (cmp.changed_axes.size() != 1) continue;
+            const std::string& axis = cmp.changed_axes.front();
+            AxisEffect& effect = axes[axis];
+            effect.axis = axis;
+            AxisEffect::Change change{value_text(base.settings[axis]), value_text(v.settings[axis]), cmp.diff.identical,
+                                      cmp.diff.max_ulp,
+                                      cmp.diff.elements ? double(cmp.diff.differing_elements) / double(cmp.diff.elements) : 0};
+            if (cmp.diff.shape_mismatch) change.differing_fraction = 1;
+            effect.changes_results = effect.changes_results || !cmp.diff.identical;
+            effect.changes.push_back(change);
+            single_axis_identical[axis + "=" + change.to] = cmp.diff.identical;
+        }
+        // An interaction: a variant changing several axes differs although every one of its
+        // single-axis changes alone gave identical results.
+        for (const auto& cmp : op.across_variants) {
+            if (cmp.backend != backend || cmp.changed_axes.size() < 2 || cmp.diff.identical) continue;
+            const Variant& v = *by_name.at(cmp.variant);
+            bool explained = false;
+            for (const auto& axis : cmp.changed_axes) {
+                auto it = single_axis_identical.find(axis + "=" + value_text(v.settings[axis]));
+                explained = explained || (it != single_axis_identical.end() && !it->second);
+            }
+            if (!explained) a.interactions.push_back(cmp.variant);
+        }
+        std::string changes, stable;
+        for (auto& [name, effect] : axes) {
+            if (effect.changes_results) {
+                std::string detail;
+                for (const auto& c : effect.changes)
+                    if (!c.identical) detail += (detail.empty() ? "" : "; ") + change_text(c);
+                changes += (changes.empty() ? "" : ", ") + name + " (" + detail + ")";
+            } else {
+                stable += (stable.empty() ? "" : ", ") + name;
+            }
+            a.axes.push_back(effect);
+        }
+        std::string summary;
+        if (a.run_to_run_nondeterministic) summary = "changes from run to run with no setting changed";
+        if (!changes.empty()) summary += (summary.empty() ? "" : "; ") + std::string("changes with ") + changes;
+        if (!a.interactions.empty()) {
+            std::string list;
+            for (const auto& i : a.interactions) list += (list.empty() ? "" : ", ") + i;
+            summary += (summary.empty() ? "" : "; ") + std::string("changes only when axes change together: ") + list;
+        }
+        if (!stable.empty()) summary += (summary.empty() ? "" : "; ") + std::string("not with ") + stable;
+        if (summary.empty()) summary = axes.empty() ? "no variation axis applies" : "nothing changes the results";
+        a.summary = summary;
+        op.attribution.push_back(std::move(a));
+    }
+}
+
+} // namespace detaudit

@@ -1,0 +1,109 @@
+#include "findings_sections.hpp"
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <vector>
+
+namespace detaudit {
+namespace {
+
+std::string seconds_text(double s) {
+    char text[32];
+    if (s < 1e-3) std::snprintf(text, sizeof text, "%.3g µs", s * 1e6);
+    else if (s < 1) std::snprintf(text, sizeof text, "%.3g ms", s * 1e3);
+    else std::snprintf(text, sizeof text, "%.3g s", s);
+    return text;
+}
+
+std::string change_text(const AxisEffect::Change& c) {
+    char text[160];
+    std::snprintf(text, sizeof text, "%s→%s: up to %llu ULP, %.3g %% of elements", c.from.c_str(), c.to.c_str(),
+                  static_cast<unsigned long long>(c.max_ulp), 100.0 * c.differing_fraction);
+    return text;
+}
+
+// Ops are one family when they differ only in algorithm and input distributions.
+std::string family_of(const OperationReport& op) {
+    nlohmann::json p = op.parameters;
+    for (const char* key : {"input", "index", "exponent", "seed"}) p.erase(key);
+    std::string text = op.kind;
+    for (auto& [key, value] : p.items()) text += " " + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+    return text;
+}
+
+} // namespace
+
+std::string render_what_changes(const AuditReport& report) {
+    std::vector<std::string> run_to_run;
+    std::map<std::string, std::vector<std::string>> changing, stable;
+    std::vector<std::string> interactions;
+    for (const auto& op : report.operations) {
+        for (const auto& a : op.attribution) {
+            const std::string who = op.id + " on " + a.backend;
+            if (a.run_to_run_nondeterministic) run_to_run.push_back(who);
+            for (const auto& effect : a.axes) {
+                if (!effect.changes_results) {
+                    stable[effect.axis].push_back(who);
+                    continue;
+                }
+                std::string detail;
+                for (const auto& c : effect.changes)
+                    if (!c.identical) detail += (detail.empty() ? "" : "; ") + change_text(c);
+                changing[effect.axis].push_back(who + " (" + detail + ")");
+            }
+            for (const auto& i : a.interactions) interactions.push_back(who + " (" + i + ")");
+        }
+    }
+    if (run_to_run.empty() && changing.empty() && stable.empty() && interactions.empty()) return "";
+    std::string out = "What changes results\n";
+    auto list = [](const std::vector<std::string>& items) {
+        std::string text;
+        for (const auto& i : items) text += (text.empty() ? "" : ", ") + i;
+        return text;
+    };
+    if (!run_to_run.empty()) out += "  run to run, no setting changed: " + list(run_to_run) + "\n";
+    std::map<std::string, bool> axes;
+    for (auto& [axis, ops] : changing) axes[axis] = true;
+    for (auto& [axis, ops] : stable) axes[axis] = true;
+    for (auto& [axis, present] : axes) {
+        if (changing.count(axis)) out += "  " + axis + ": " + list(changing[axis]) + "\n";
+        else out += "  " + axis + ": changes nothing\n";
+    }
+    if (!interactions.empty()) out += "  only axes changed together: " + list(interactions) + "\n";
+    return out;
+}
+
+std::string render_cost_of_determinism(const AuditReport& report) {
+    struct Timing {
+        std::string algorithm, design;
+        double median_s;
+    };
+    std::map<std::string, std::vector<Timing>> families; // family + backend -> timings
+    for (const auto& op : report.operations)
+        for (const auto& c : op.cells)
+            if (c.variant == "base" && c.status == CellStatus::ok) {
+                const auto design = op.design_class.find(c.backend);
+                families[family_of(op) + " on " + c.backend].push_back(
+                    {op.algorithm, design == op.design_class.end() ? "" : design->second, c.time.median_s});
+            }
+    std::string out;
+    for (auto& [family, timings] : families) {
+        std::set<std::string> algorithms;
+        for (const auto& t : timings) algorithms.insert(t.algorithm);
+        if (algorithms.size() < 2) continue;
+        std::sort(timings.begin(), timings.end(), [](const Timing& a, const Timing& b) { return a.median_s < b.median_s; });
+        const double fastest = timings.front().median_s > 0 ? timings.front().median_s : 1e-12;
+        out += "  " + family + ":";
+        for (const auto& t : timings) {
+            char ratio[32];
+            std::snprintf(ratio, sizeof ratio, "%.2f×", t.median_s / fastest);
+            out += " " + t.algorithm + " " + ratio + " (" + seconds_text(t.median_s) + (t.design.empty() ? "" : ", " + t.design) + ")";
+        }
+        out += "\n";
+    }
+    if (out.empty()) return "";
+    return "Cost of determinism (median time of the base variant relative to the fastest algorithm)\n" + out;
+}
+
+} // namespace detaudit
