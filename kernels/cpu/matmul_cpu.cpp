@@ -1,5 +1,5 @@
-// CPU matmul algorithms: naive (the defining fma order), blocked (packed, register-blocked, threaded,
-// same bits as naive), splitk_atomic (partial products added with CAS), and blas (OpenBLAS).
+// CPU matmul algorithms: naive (the defining fma order), blocked (packed, threaded, naive's bits),
+// splitk_atomic (per-thread k ranges added into C with CAS) and blas (OpenBLAS).
 #include "matmul_cpu.hpp"
 #include <algorithm>
 #include <atomic>
@@ -41,7 +41,7 @@ class AlignedBytes {
     std::byte* reserve(std::size_t bytes) {
         if (bytes > m_bytes) {
             release();
-            m_data = static_cast<std::byte*>(::operator new(bytes, std::align_val_t{64}));
+            m_data = static_cast<std::byte*>(::operator new (bytes, std::align_val_t{64}));
             m_bytes = bytes;
         }
         return m_data;
@@ -49,7 +49,7 @@ class AlignedBytes {
 
   private:
     void release() {
-        if (m_data) ::operator delete(m_data, std::align_val_t{64});
+        if (m_data) ::operator delete (m_data, std::align_val_t{64});
         m_data = nullptr;
         m_bytes = 0;
     }
@@ -81,7 +81,8 @@ template <typename T> class PackedOperands {
         const std::size_t a_count = m_strips * B::mr * k, b_count = m_panels * B::nr * k;
         const std::size_t bytes = (a_count + b_count) * sizeof(T);
         thread_local AlignedBytes kept;
-        std::byte* storage = bytes <= k_keep_packed_bytes ? kept.reserve(bytes) : m_own.reserve(bytes);
+        std::byte* storage =
+            bytes <= k_keep_packed_bytes ? kept.reserve(bytes) : m_own.reserve(bytes);
         m_a = reinterpret_cast<T*>(storage);
         m_b = m_a + a_count; // a_count is a multiple of mr·k ≥ 8 elements: b stays 32-byte aligned
         T* const pa = m_a;
@@ -95,9 +96,11 @@ template <typename T> class PackedOperands {
                 for (std::size_t r = 0; r < B::mr; ++r) {
                     const std::size_t row = s * B::mr + r;
                     if (row < m)
-                        for (std::size_t p = 0; p < k; ++p) dst[p * B::mr + r] = a[row * k + p];
+                        for (std::size_t p = 0; p < k; ++p)
+                            dst[p * B::mr + r] = a[row * k + p];
                     else
-                        for (std::size_t p = 0; p < k; ++p) dst[p * B::mr + r] = T(0);
+                        for (std::size_t p = 0; p < k; ++p)
+                            dst[p * B::mr + r] = T(0);
                 }
             }
 #pragma omp for schedule(static)
@@ -106,13 +109,17 @@ template <typename T> class PackedOperands {
                 const std::size_t col0 = q * B::nr;
                 const std::size_t width = std::min(B::nr, n - col0);
                 for (std::size_t p = 0; p < k; ++p) {
-                    for (std::size_t j = 0; j < width; ++j) dst[p * B::nr + j] = b[p * n + col0 + j];
-                    for (std::size_t j = width; j < B::nr; ++j) dst[p * B::nr + j] = T(0);
+                    for (std::size_t j = 0; j < width; ++j)
+                        dst[p * B::nr + j] = b[p * n + col0 + j];
+                    for (std::size_t j = width; j < B::nr; ++j)
+                        dst[p * B::nr + j] = T(0);
                 }
             }
         }
     }
-    PackedView<T> view() const { return {m_a, m_b, m_k}; }
+    PackedView<T> view() const {
+        return {m_a, m_b, m_k};
+    }
 
   private:
     std::size_t m_strips, m_panels, m_k;
@@ -143,32 +150,36 @@ template <typename T> struct TileGrid {
 // accumulator is one C[i,j]'s chain, so vectorising across j changes nothing in any chain.
 // from_start: begin at +0 (the first k block), otherwise continue from the values in c.
 template <typename T>
-DETAUDIT_HD_HOT void micro_kernel(const T* __restrict a, const T* __restrict b, std::size_t kc, T* __restrict c,
-                                  std::size_t ldc, bool from_start) {
+DETAUDIT_HD_HOT void micro_kernel(const T* __restrict a, const T* __restrict b, std::size_t kc,
+                                  T* __restrict c, std::size_t ldc, bool from_start) {
     constexpr std::size_t mr = Blocking<T>::mr, nr = Blocking<T>::nr;
     T acc[mr][nr];
     if (from_start) {
         for (std::size_t r = 0; r < mr; ++r)
-            for (std::size_t j = 0; j < nr; ++j) acc[r][j] = matmul_start<T>();
+            for (std::size_t j = 0; j < nr; ++j)
+                acc[r][j] = matmul_start<T>();
     } else {
         for (std::size_t r = 0; r < mr; ++r)
-            for (std::size_t j = 0; j < nr; ++j) acc[r][j] = c[r * ldc + j];
+            for (std::size_t j = 0; j < nr; ++j)
+                acc[r][j] = c[r * ldc + j];
     }
     for (std::size_t p = 0; p < kc; ++p) {
         for (std::size_t r = 0; r < mr; ++r) {
             const T ar = a[p * mr + r];
-            for (std::size_t j = 0; j < nr; ++j) acc[r][j] = matmul_step(ar, b[p * nr + j], acc[r][j]);
+            for (std::size_t j = 0; j < nr; ++j)
+                acc[r][j] = matmul_step(ar, b[p * nr + j], acc[r][j]);
         }
     }
     for (std::size_t r = 0; r < mr; ++r)
-        for (std::size_t j = 0; j < nr; ++j) c[r * ldc + j] = acc[r][j];
+        for (std::size_t j = 0; j < nr; ++j)
+            c[r * ldc + j] = acc[r][j];
 }
 
 // A micro-tile cut by the edge of C runs the same kernel on a full-size copy (the padded rows and
 // columns compute on zeros and are dropped), so ragged edges keep naive's chains exactly.
 template <typename T>
-DETAUDIT_HD_HOT void micro_tile(const T* a, const T* b, std::size_t kc, T* c, std::size_t ldc, std::size_t rows,
-                                std::size_t cols, bool from_start) {
+DETAUDIT_HD_HOT void micro_tile(const T* a, const T* b, std::size_t kc, T* c, std::size_t ldc,
+                                std::size_t rows, std::size_t cols, bool from_start) {
     constexpr std::size_t mr = Blocking<T>::mr, nr = Blocking<T>::nr;
     if (rows == mr && cols == nr) {
         micro_kernel(a, b, kc, c, ldc, from_start);
@@ -177,16 +188,19 @@ DETAUDIT_HD_HOT void micro_tile(const T* a, const T* b, std::size_t kc, T* c, st
     T edge[mr * nr] = {};
     if (!from_start)
         for (std::size_t r = 0; r < rows; ++r)
-            for (std::size_t j = 0; j < cols; ++j) edge[r * nr + j] = c[r * ldc + j];
+            for (std::size_t j = 0; j < cols; ++j)
+                edge[r * nr + j] = c[r * ldc + j];
     micro_kernel(a, b, kc, edge, nr, from_start);
     for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t j = 0; j < cols; ++j) c[r * ldc + j] = edge[r * nr + j];
+        for (std::size_t j = 0; j < cols; ++j)
+            c[r * ldc + j] = edge[r * nr + j];
 }
 
 // The rectangle blk of C over p in [p0, p1), written to out (row stride ldo). k blocks go in
 // increasing order, and within one the micro-kernel steps p in order: naive's chain, resumed.
 template <typename T>
-DETAUDIT_HD_HOT void block_product(const PackedView<T>& pk, const Block& blk, T* out, std::size_t ldo) {
+DETAUDIT_HD_HOT void block_product(const PackedView<T>& pk, const Block& blk, T* out,
+                                   std::size_t ldo) {
     using B = Blocking<T>;
     for (std::size_t pc = blk.p0; pc < blk.p1; pc += B::kc) {
         const std::size_t len = std::min(B::kc, blk.p1 - pc);
@@ -203,37 +217,41 @@ DETAUDIT_HD_HOT void block_product(const PackedView<T>& pk, const Block& blk, T*
 
 // The per-ISA clones: vfmadd on 512-bit (v4) or 256-bit (v3) vectors; the default clone calls
 // libm's fma per element (correct, slow). Same bits from every clone.
-DETAUDIT_VECTOR_CLONES void block_product_f32(const PackedView<float>& pk, const Block& blk, float* out,
-                                              std::size_t ldo) {
+DETAUDIT_VECTOR_CLONES void block_product_f32(const PackedView<float>& pk, const Block& blk,
+                                              float* out, std::size_t ldo) {
     block_product(pk, blk, out, ldo);
 }
-DETAUDIT_VECTOR_CLONES void block_product_f64(const PackedView<double>& pk, const Block& blk, double* out,
-                                              std::size_t ldo) {
+DETAUDIT_VECTOR_CLONES void block_product_f64(const PackedView<double>& pk, const Block& blk,
+                                              double* out, std::size_t ldo) {
     block_product(pk, blk, out, ldo);
 }
 void block_product_isa(const PackedView<float>& pk, const Block& blk, float* out, std::size_t ldo) {
     block_product_f32(pk, blk, out, ldo);
 }
-void block_product_isa(const PackedView<double>& pk, const Block& blk, double* out, std::size_t ldo) {
+void block_product_isa(const PackedView<double>& pk, const Block& blk, double* out,
+                       std::size_t ldo) {
     block_product_f64(pk, blk, out, ldo);
 }
 
 template <typename T>
-DETAUDIT_HD_HOT void naive_rows(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k) {
+DETAUDIT_HD_HOT void naive_rows(const T* a, const T* b, T* c, std::size_t m, std::size_t n,
+                                std::size_t k) {
     for (std::size_t i = 0; i < m; ++i)
-        for (std::size_t j = 0; j < n; ++j) c[i * n + j] = naive_dot(a + i * k, b + j, k, n);
+        for (std::size_t j = 0; j < n; ++j)
+            c[i * n + j] = naive_dot(a + i * k, b + j, k, n);
 }
 // Cloned only so the fma is one instruction rather than a libm call; the order is the source's.
-DETAUDIT_VECTOR_CLONES void naive_f32(const float* a, const float* b, float* c, std::size_t m, std::size_t n,
-                                      std::size_t k) {
+DETAUDIT_VECTOR_CLONES void naive_f32(const float* a, const float* b, float* c, std::size_t m,
+                                      std::size_t n, std::size_t k) {
     naive_rows(a, b, c, m, n, k);
 }
-DETAUDIT_VECTOR_CLONES void naive_f64(const double* a, const double* b, double* c, std::size_t m, std::size_t n,
-                                      std::size_t k) {
+DETAUDIT_VECTOR_CLONES void naive_f64(const double* a, const double* b, double* c, std::size_t m,
+                                      std::size_t n, std::size_t k) {
     naive_rows(a, b, c, m, n, k);
 }
 
-// C[idx] += value in whatever order threads arrive: the nondeterminism splitk_atomic exists to show.
+// C[idx] += value in whatever order threads arrive: the nondeterminism splitk_atomic exists to
+// show.
 template <typename T> void atomic_add(T& target, T value) {
     std::atomic_ref<T> cell(target);
     T seen = cell.load(std::memory_order_relaxed);
@@ -243,13 +261,15 @@ template <typename T> void atomic_add(T& target, T value) {
 
 // CBLAS takes int sizes (OpenBLAS without INTERFACE64).
 int blas_size(std::size_t v) {
-    if (v > static_cast<std::size_t>(INT_MAX)) throw std::invalid_argument("matmul blas: dimension exceeds INT_MAX");
+    if (v > static_cast<std::size_t>(INT_MAX))
+        throw std::invalid_argument("matmul blas: dimension exceeds INT_MAX");
     return static_cast<int>(v);
 }
 
 } // namespace
 
-template <typename T> void matmul_naive(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k) {
+template <typename T>
+void matmul_naive(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k) {
     if constexpr (sizeof(T) == 4)
         naive_f32(a, b, c, m, n, k);
     else
@@ -257,7 +277,8 @@ template <typename T> void matmul_naive(const T* a, const T* b, T* c, std::size_
 }
 
 template <typename T>
-void matmul_blocked(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k, const CpuSettings& s) {
+void matmul_blocked(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k,
+                    const CpuSettings& s) {
     const PackedOperands<T> packed(a, b, m, n, k, s.threads);
     const PackedView<T> pk = packed.view();
     const TileGrid<T> grid(m, n);
@@ -297,26 +318,31 @@ void matmul_splitk_atomic(const T* a, const T* b, T* c, std::size_t m, std::size
 }
 
 template <typename T>
-void matmul_blas(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k, const CpuSettings& s) {
+void matmul_blas(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k,
+                 const CpuSettings& s) {
     const int mi = blas_size(m), ni = blas_size(n), ki = blas_size(k);
     openblas_set_num_threads(s.threads);
     if constexpr (sizeof(T) == 4)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mi, ni, ki, 1.0f, a, ki, b, ni, 0.0f, c, ni);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mi, ni, ki, 1.0f, a, ki, b, ni, 0.0f,
+                    c, ni);
     else
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mi, ni, ki, 1.0, a, ki, b, ni, 0.0, c, ni);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mi, ni, ki, 1.0, a, ki, b, ni, 0.0,
+                    c, ni);
 }
 
 BlasInfo blas_info() {
-    return {"OpenBLAS", openblas_get_config(), openblas_get_corename(), std::to_string(openblas_get_num_threads())};
+    return {"OpenBLAS", openblas_get_config(), openblas_get_corename(),
+            std::to_string(openblas_get_num_threads())};
 }
 
-#define DETAUDIT_INSTANTIATE_MATMUL(T)                                                                               \
-    template void matmul_naive<T>(const T*, const T*, T*, std::size_t, std::size_t, std::size_t);                   \
-    template void matmul_blocked<T>(const T*, const T*, T*, std::size_t, std::size_t, std::size_t,                  \
-                                    const CpuSettings&);                                                             \
-    template void matmul_splitk_atomic<T>(const T*, const T*, T*, std::size_t, std::size_t, std::size_t,            \
-                                          const CpuSettings&);                                                       \
-    template void matmul_blas<T>(const T*, const T*, T*, std::size_t, std::size_t, std::size_t, const CpuSettings&);
+#define DETAUDIT_INSTANTIATE_MATMUL(T)                                                             \
+    template void matmul_naive<T>(const T*, const T*, T*, std::size_t, std::size_t, std::size_t);  \
+    template void matmul_blocked<T>(const T*, const T*, T*, std::size_t, std::size_t, std::size_t, \
+                                    const CpuSettings&);                                           \
+    template void matmul_splitk_atomic<T>(const T*, const T*, T*, std::size_t, std::size_t,        \
+                                          std::size_t, const CpuSettings&);                        \
+    template void matmul_blas<T>(const T*, const T*, T*, std::size_t, std::size_t, std::size_t,    \
+                                 const CpuSettings&);
 DETAUDIT_INSTANTIATE_MATMUL(float)
 DETAUDIT_INSTANTIATE_MATMUL(double)
 
