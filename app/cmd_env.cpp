@@ -22,7 +22,7 @@ void print_tree(const nlohmann::json& j, const std::string& indent) {
 
 void add_env_command(CLI::App& cli, Action& action) {
     auto as_json = std::make_shared<bool>(false);
-    CLI::App* env = cli.add_subcommand("env", "Print the environment fingerprint (OS, CPU, build, numerics "
+    CLI::App* env = cli.add_subcommand("env", "Print the environment fingerprint (OS, CPU, build, BLAS, numerics "
                                               "environment variables, backends)");
     env->add_flag("--json", *as_json, "Print it as JSON");
     env->callback([as_json, &action] {

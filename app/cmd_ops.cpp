@@ -28,7 +28,8 @@ void add_ops_command(CLI::App& cli, Action& action) {
                     std::cout << "    " << a.name << " [" << backends << "]\n      " << a.description << "\n";
                 }
             }
-            std::cout << "design classes, weakest first: not_guaranteed < run_to_run < variant_invariant < cross_backend\n";
+            std::cout << "design classes, weakest first: not_guaranteed < run_to_run < variant_invariant < cross_backend;\n"
+                         "unknown: measured, not claimed (e.g. the system BLAS)\n";
             return 0;
         };
     });

@@ -4,7 +4,7 @@
 // integer sums of the pieces in the k_limbs highest bins reached so far. Integer addition is
 // associative and each piece depends only on the element and the bin, so the result is the same
 // bits for any order, any split into threads or blocks, and any merge order. It is the correctly
-// rounded sum of the elements' bits that lie in the top k_limbs bins (at least 62 bits below
+// rounded sum of the elements' bits that lie in the top k_limbs bins (at least 60 bits below
 // the leading bit of the largest element); lower bits are dropped identically in every order. See docs/algorithms.md.
 #pragma once
 #include <cmath>
@@ -20,9 +20,11 @@ namespace detaudit::kernels {
 __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
-constexpr int k_bin_bits = 31; // pieces fit in int32 (cvttps2dq / cvttpd2dq)
+// Pieces are below 2^30, so they convert to int32 (cvttps2dq / cvttpd2dq) and two of them add
+// in int32 without overflow: the block loop widens to int64 once per pair of elements.
+constexpr int k_bin_bits = 30;
 constexpr int k_limbs = 3;
-// Each limb gains less than 2^31 in magnitude per element: 2^32 deposits cannot overflow int64.
+// Each limb gains less than 2^30 in magnitude per element: 2^32 deposits cannot overflow int64.
 constexpr uint64_t k_binned_max_elements = uint64_t(1) << 32;
 
 template <typename T> struct BinnedGrid {
@@ -58,7 +60,7 @@ template <typename T> DETAUDIT_HD_HOT void binned_raise_top(BinnedAccumulator<T>
     acc.top_bin = new_top;
 }
 
-// Scale that maps bin `top`'s bits onto [2^0, 2^31), as two factors (2^bias bounds one factor).
+// Scale that maps bin `top`'s bits onto [2^0, 2^30), as two factors (2^bias bounds one factor).
 template <typename T> struct BinScale {
     T first, second;
     bool two_step;
@@ -70,11 +72,11 @@ template <typename T> DETAUDIT_HD_HOT BinScale<T> bin_scale(int top) {
     return {std::ldexp(T(1), limit), std::ldexp(T(1), exponent - limit), true};
 }
 
-// The three pieces of one finite element, scaled so bin `top` is [2^0, 2^31). Exact: y - trunc(y)
-// and multiplications by powers of two are exact for |y| < 2^31 (tiny underflowing y are far
+// The three pieces of one finite element, scaled so bin `top` is [2^0, 2^30). Exact: y - trunc(y)
+// and multiplications by powers of two are exact for |y| < 2^30 (tiny underflowing y are far
 // below the window and contribute zero pieces either way).
 template <typename T> DETAUDIT_HD_HOT void binned_pieces(T y, int32_t& p0, int32_t& p1, int32_t& p2) {
-    constexpr T k_bin = T(2147483648.0); // 2^31
+    constexpr T k_bin = T(1073741824.0); // 2^30
     p0 = static_cast<int32_t>(y);
     const T r1 = (y - static_cast<T>(p0)) * k_bin;
     p1 = static_cast<int32_t>(r1);
@@ -117,22 +119,35 @@ DETAUDIT_HD_HOT void binned_deposit_finite_block(BinnedAccumulator<T>& acc, cons
     binned_raise_top(acc, bin_of_abs_bits<T>(max_abs_bits));
     const BinScale<T> s = bin_scale<T>(acc.top_bin);
     int64_t l0 = 0, l1 = 0, l2 = 0;
+    // Elements i and i + half are paired: their pieces (each below 2^30) add in int32, halving
+    // the widening adds that dominate the loop.
+    const std::size_t half = n / 2;
+    const T* x_hi = x + half;
     if (!s.two_step) {
-        for (std::size_t i = 0; i < n; ++i) {
-            int32_t p0, p1, p2;
-            binned_pieces(x[i] * s.first, p0, p1, p2);
-            l0 += p0;
-            l1 += p1;
-            l2 += p2;
+        for (std::size_t i = 0; i < half; ++i) {
+            int32_t a0, a1, a2, b0, b1, b2;
+            binned_pieces(x[i] * s.first, a0, a1, a2);
+            binned_pieces(x_hi[i] * s.first, b0, b1, b2);
+            l0 += a0 + b0;
+            l1 += a1 + b1;
+            l2 += a2 + b2;
         }
     } else {
-        for (std::size_t i = 0; i < n; ++i) {
-            int32_t p0, p1, p2;
-            binned_pieces((x[i] * s.first) * s.second, p0, p1, p2);
-            l0 += p0;
-            l1 += p1;
-            l2 += p2;
+        for (std::size_t i = 0; i < half; ++i) {
+            int32_t a0, a1, a2, b0, b1, b2;
+            binned_pieces((x[i] * s.first) * s.second, a0, a1, a2);
+            binned_pieces((x_hi[i] * s.first) * s.second, b0, b1, b2);
+            l0 += a0 + b0;
+            l1 += a1 + b1;
+            l2 += a2 + b2;
         }
+    }
+    for (std::size_t i = 2 * half; i < n; ++i) { // the odd element out
+        int32_t p0, p1, p2;
+        binned_pieces(s.two_step ? (x[i] * s.first) * s.second : x[i] * s.first, p0, p1, p2);
+        l0 += p0;
+        l1 += p1;
+        l2 += p2;
     }
     acc.limb[0] += l0;
     acc.limb[1] += l1;
@@ -194,7 +209,7 @@ template <typename T> DETAUDIT_HD T binned_finalize(const BinnedAccumulator<T>& 
     if (acc.has_pos_inf) return std::numeric_limits<T>::infinity();
     if (acc.has_neg_inf) return -std::numeric_limits<T>::infinity();
     if (acc.top_bin < 0) return T(0);
-    // limb[j] counts units of 2^(31 * (top - j) - lsb_offset); combine in units of the lowest.
+    // limb[j] counts units of 2^(k_bin_bits * (top - j) - lsb_offset); combine in units of the lowest.
     const Int128 bin = static_cast<Int128>(1) << k_bin_bits;
     const Int128 total = static_cast<Int128>(acc.limb[0]) * bin * bin +
                            static_cast<Int128>(acc.limb[1]) * bin + static_cast<Int128>(acc.limb[2]);

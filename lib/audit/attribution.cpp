@@ -80,7 +80,7 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
             summary += (summary.empty() ? "" : "; ") + std::string("changes only when axes change together: ") + list;
         }
         if (!stable.empty()) summary += (summary.empty() ? "" : "; ") + std::string("not with ") + stable;
-        if (summary.empty()) summary = axes.empty() ? "no variation axis applies" : "nothing changes the results";
+        if (summary.empty()) summary = "no variation axis applies"; // every axis present is listed above
         a.summary = summary;
         op.attribution.push_back(std::move(a));
     }

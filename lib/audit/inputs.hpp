@@ -1,4 +1,4 @@
-// Op inputs, generated once per op on the host from (seed, op id) with Philox and shared by
+// Op inputs, generated once per op on the host with Philox keyed by (seed, op id, input name), shared by
 // every backend and variant, so any difference between cells comes from the op itself.
 #pragma once
 #include <cstdint>

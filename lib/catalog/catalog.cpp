@@ -51,7 +51,7 @@ std::vector<KindSpec> build_catalog() {
           {{"cpu", DC::not_guaranteed}}},
          {"reproducible",
           "binned integer accumulation: the same bits for any thread count, schedule and input "
-          "order; correctly rounded sum of the bits within 62 bits of the largest element",
+          "order; correctly rounded sum of the bits within 60 bits of the largest element",
           {{"cpu", DC::cross_backend}}}}});
     kinds.push_back(KindSpec{
         "matmul",
@@ -81,8 +81,8 @@ std::vector<KindSpec> build_catalog() {
          {"input", ParamType::input_distribution, k_default_input, {"uniform", "normal", "cancelling"},
           "distribution of the values"},
          {"index", ParamType::index_distribution, nlohmann::json{{"distribution", "uniform"}}, {"uniform", "hot"},
-          "uniform over the bins, or hot {fraction, hot_bins}: that fraction of indices in the first "
-          "hot_bins bins (contention)"}},
+          "uniform over the bins, or hot {fraction, hot_bins}: that fraction of indices drawn from the "
+          "first hot_bins bins, the rest uniform over all bins (contention)"}},
         {{"atomic", "parallel compare-and-swap adds in arrival order", {{"cpu", DC::not_guaranteed}}},
          {"per_thread", "private bins per thread, merged in thread order", {{"cpu", DC::run_to_run}}},
          {"sorted", "stable order by (bin, position), then each bin summed sequentially",
@@ -140,12 +140,13 @@ nlohmann::json normalise_index(const nlohmann::json& given, uint64_t bins, const
     return out;
 }
 
-// a * b, or an error naming `pointer` when it overflows 64 bits.
+// a * b, or an error naming `pointer` when it overflows (or is beyond any memory: 2^56 elements).
 uint64_t checked_product(uint64_t a, uint64_t b, const std::string& what, const std::string& pointer,
                          const ScenarioErrors& errors) {
     uint64_t r;
-    if (__builtin_mul_overflow(a, b, &r) || r > (uint64_t(1) << 56))
-        errors.fail(pointer, what + " = " + std::to_string(a) + " x " + std::to_string(b) + " overflows");
+    const std::string product = what + " = " + std::to_string(a) + " x " + std::to_string(b);
+    if (__builtin_mul_overflow(a, b, &r)) errors.fail(pointer, product + " overflows 64 bits");
+    if (r > (uint64_t(1) << 56)) errors.fail(pointer, product + " exceeds 2^56 elements");
     return r;
 }
 
@@ -280,9 +281,14 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
         case ParamType::index_distribution: break; // needs `bins`: below
         }
     }
-    if (kind.name == "scatter_add")
+    if (kind.name == "scatter_add") {
+        const auto overridden = pointer_overrides.find("index");
         out["index"] = normalise_index(given.value("index", nlohmann::json{{"distribution", "uniform"}}),
-                                       out["bins"].get<uint64_t>(), child_pointer(op_pointer, "index"), errors);
+                                       out["bins"].get<uint64_t>(),
+                                       overridden != pointer_overrides.end() ? overridden->second
+                                                                             : child_pointer(op_pointer, "index"),
+                                       errors);
+    }
     if (kind.name == "matmul") {
         const uint64_t m = out["m"], n = out["n"], k = out["k"];
         checked_product(m, k, "m x k (elements of A)", op_pointer, errors);
@@ -299,7 +305,7 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
             errors.fail(child_pointer(op_pointer, "exponent"), "only pow takes an exponent, not " + out["function"].dump());
         if (!is_pow) out.erase("exponent");
     }
-    if (kind.name == "reduce" && algorithm == "reproducible" &&
+    if ((kind.name == "reduce" || kind.name == "scatter_add") && algorithm == "reproducible" &&
         out["n"].get<uint64_t>() > kernels::k_binned_max_elements)
         errors.fail(child_pointer(op_pointer, "n"),
                     "the reproducible accumulator takes at most 2^32 values, got " + describe_json(out["n"]));
