@@ -232,7 +232,7 @@ private:
         if (!v.contains("algorithm") || !v["algorithm"].is_string() ||
             find_algorithm(kind, v["algorithm"].get<std::string>()) == nullptr)
             m_errors.fail(child_pointer(pointer, "algorithm"),
-                          "expected an algorithm of " + op.kind + " ("" + join_choices(algorithm_names(kind)) + "), got " +
+                          "expected an algorithm of " + op.kind + " (" + join_choices(algorithm_names(kind)) + "), got " +
                               (v.contains("algorithm") ? describe_json(v["algorithm"]) : std::string("nothing")));
         op.algorithm = v["algorithm"].get<std::string>();
         if (v.contains("description")) {

@@ -81,7 +81,7 @@ TEST_CASE("errors name the JSON pointer and what was expected") {
           "s.json: /operations/0/n: expected a positive integer, got -5");
     CHECK(error_of("{\n  \"detaudit\": 1,\n  oops\n}").rfind("s.json:3:3: malformed JSON", 0) == 0);
     CHECK(error_of(R"({"detaudit": 1, "operations": [{"id": "a", "op": "reduce", "algorithm": "fast"}]})")
-              .find("/operations/0/algorithm: expected a reduce algorithm (sequential, pairwise") != std::string::npos);
+              .find("/operations/0/algorithm: expected an algorithm of reduce (sequential, pairwise") != std::string::npos);
     CHECK(error_of(R"({"detaudit": 1, "operations": [{"id": "a", "op": "sort", "algorithm": "x"}]})")
               .find("expected an operation kind (rng, reduce, matmul, scatter_add or elementwise)") != std::string::npos);
     CHECK(error_of(R"({"detaudit": 1, "colour": 1, "operations": []})").find("/colour: unknown key") != std::string::npos);
