@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     app::add_validate_command(cli, action);
     app::add_ops_command(cli, action);
     app::add_env_command(cli, action);
+    app::add_compare_command(cli, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -30,8 +31,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::RequiredError& e) {
         // CLI11 reports an unknown command word as "a subcommand is required": name the word.
         const std::string first = argc >= 2 ? argv[1] : "";
-        if (!first.empty() && first[0] != '-' && first != "run" && first != "validate" && first != "ops" && first != "env") {
-            std::cerr << "detaudit: unknown command \"" << argv[1] << "\" (valid: run, validate, ops, env; see --help)\n";
+        if (!first.empty() && first[0] != '-' && first != "run" && first != "validate" && first != "ops" && first != "env" &&
+            first != "compare") {
+            std::cerr << "detaudit: unknown command \"" << argv[1] << "\" (valid: run, validate, ops, env, compare; see --help)\n";
             return exit_code::k_bad_input;
         }
         std::cerr << "detaudit: " << e.what() << " (see --help)\n";

@@ -6,6 +6,8 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# .npz archives (zip files of .npy members) for `detaudit compare`: Debian libzip-dev.
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 find_package(Catch2 2 REQUIRED)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 # Debian's python3 has numpy and jsonschema; a python3 earlier on PATH may not.

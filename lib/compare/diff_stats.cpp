@@ -29,6 +29,12 @@ template <typename T> ValueText describe(T x) {
     return {text, hex};
 }
 
+template <typename Bits> Bits load_bits(const std::byte* p) {
+    Bits b;
+    std::memcpy(&b, p, sizeof b);
+    return b;
+}
+
 template <typename T> void compare_elements(const T* a, const T* b, std::size_t begin, std::size_t end,
                                             DiffStats& s) {
     for (std::size_t i = begin; i < end; ++i) {
@@ -75,23 +81,158 @@ template <typename T> void compare_typed(const Buffer& ref, const Buffer& other,
     s.identical = s.differing_elements == 0;
 }
 
-// Integers compare by absolute difference (DESIGN.md §5); ULP statistics do not apply.
-void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
-    const auto* a = ref.as<int64_t>();
-    const auto* b = other.as<int64_t>();
-    for (std::size_t i = 0; i < ref.elements(); ++i) {
-        if (a[i] == b[i]) {
-            ++s.ulp_histogram[0];
+// f16 has no C++ type before C++23: values go through double (exact for every binary16), ULP
+// distances use the same monotonic mapping as f32/f64 on the 16-bit pattern.
+constexpr uint16_t k_half_abs_mask = 0x7fff, k_half_exp_mask = 0x7c00;
+
+double half_to_double(uint16_t h) {
+    const bool negative = (h & 0x8000) != 0;
+    const int exponent = (h >> 10) & 0x1f;
+    const int mantissa = h & 0x3ff;
+    double magnitude;
+    if (exponent == 0) magnitude = std::ldexp(static_cast<double>(mantissa), -24); // zero, subnormal
+    else if (exponent == 31) magnitude = mantissa ? NAN : INFINITY;
+    else magnitude = std::ldexp(static_cast<double>(1024 + mantissa), exponent - 25);
+    return negative ? -magnitude : magnitude;
+}
+
+// One floating-point number inside an element (the element itself, or a complex part): whether
+// it is NaN, its monotonic key for ULP distances, and its value.
+struct Component {
+    bool nan;
+    int64_t key;
+    double value;
+};
+
+Component half_component(const std::byte* p) {
+    uint16_t b;
+    std::memcpy(&b, p, sizeof b);
+    const auto magnitude = static_cast<int64_t>(b & k_half_abs_mask);
+    return {magnitude > k_half_exp_mask, (b & 0x8000) ? -magnitude : magnitude, half_to_double(b)};
+}
+
+template <typename T> Component float_component(const std::byte* p) {
+    T x;
+    std::memcpy(&x, p, sizeof x);
+    const auto bits = to_bits(x);
+    return {is_nan_bits<T>(bits), kernels::monotonic_key<T>(bits), static_cast<double>(x)};
+}
+
+uint64_t key_distance(int64_t a, int64_t b) {
+    return a >= b ? static_cast<uint64_t>(a) - static_cast<uint64_t>(b)
+                  : static_cast<uint64_t>(b) - static_cast<uint64_t>(a);
+}
+
+// f16, c64 and c128, element by element. Complex numbers are compared componentwise, as 2·n
+// floats of the component type: max_ulp, max_abs and max_rel are maxima over real and imaginary
+// parts (a NaN part contributes nothing to them). The counts stay per element: an element differs
+// when either part's bits differ, is a NaN mismatch when either part is NaN on one side only, and
+// otherwise lands in the histogram bucket of its worse part.
+template <Component (*k_get)(const std::byte*), std::size_t k_parts>
+void compare_components(const Buffer& ref, const Buffer& other, DiffStats& s) {
+    const std::size_t width = dtype_size(ref.dtype());
+    const std::size_t part_width = width / k_parts;
+    const std::size_t n = ref.elements();
+    const std::size_t chunk = k_scan_chunk_bytes / width;
+    for (std::size_t begin = 0; begin < n; begin += chunk) {
+        const std::size_t end = std::min(n, begin + chunk);
+        if (std::memcmp(ref.data() + begin * width, other.data() + begin * width, (end - begin) * width) == 0) {
+            s.ulp_histogram[0] += end - begin;
             continue;
         }
-        ++s.differing_elements;
-        if (!s.first_difference)
-            s.first_difference = FirstDifference{i, describe_value(DType::i64, ref.data() + 8 * i),
-                                                 describe_value(DType::i64, other.data() + 8 * i)};
-        const double diff = std::fabs(static_cast<double>(a[i]) - static_cast<double>(b[i]));
-        s.max_abs = std::max(s.max_abs, diff);
+        for (std::size_t i = begin; i < end; ++i) {
+            const std::byte* pa = ref.data() + i * width;
+            const std::byte* pb = other.data() + i * width;
+            if (std::memcmp(pa, pb, width) == 0) {
+                ++s.ulp_histogram[0];
+                continue;
+            }
+            ++s.differing_elements;
+            if (!s.first_difference)
+                s.first_difference = FirstDifference{i, describe_value(ref.dtype(), pa), describe_value(ref.dtype(), pb)};
+            bool nan_mismatch = false;
+            uint64_t ulp = 0;
+            for (std::size_t part = 0; part < k_parts; ++part) {
+                const Component a = k_get(pa + part * part_width), b = k_get(pb + part * part_width);
+                if (a.nan || b.nan) {
+                    nan_mismatch = nan_mismatch || a.nan != b.nan; // NaN vs NaN: 0 ULP apart
+                    continue;
+                }
+                ulp = std::max(ulp, key_distance(a.key, b.key));
+                const double abs_diff = std::fabs(a.value - b.value);
+                const double magnitude = std::max(std::fabs(a.value), std::fabs(b.value));
+                double rel = 0;
+                if (magnitude != 0) rel = std::isinf(magnitude) ? INFINITY : abs_diff / magnitude;
+                s.max_abs = std::max(s.max_abs, abs_diff);
+                s.max_rel = std::max(s.max_rel, rel);
+            }
+            s.max_ulp = std::max(s.max_ulp, ulp);
+            if (nan_mismatch) ++s.nan_mismatches;
+            else ++s.ulp_histogram[ulp_bucket(ulp)];
+        }
     }
     s.identical = s.differing_elements == 0;
+}
+
+// Integers and bools compare by absolute difference (DESIGN.md §5): max_abs, and max_rel as for
+// floats; ULP statistics do not apply (max_ulp stays 0, only equal elements enter the histogram).
+// A bool is its truth value: two different nonzero bytes differ in bits but not in value.
+template <typename T, bool k_bool = false> void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
+    const T* a = ref.as<T>();
+    const T* b = other.as<T>();
+    const std::size_t n = ref.elements();
+    const std::size_t chunk = k_scan_chunk_bytes / sizeof(T);
+    for (std::size_t begin = 0; begin < n; begin += chunk) {
+        const std::size_t end = std::min(n, begin + chunk);
+        if (std::memcmp(a + begin, b + begin, (end - begin) * sizeof(T)) == 0) {
+            s.ulp_histogram[0] += end - begin;
+            continue;
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+            if (a[i] == b[i]) {
+                ++s.ulp_histogram[0];
+                continue;
+            }
+            ++s.differing_elements;
+            if (!s.first_difference)
+                s.first_difference = FirstDifference{i, describe_value(ref.dtype(), ref.data() + sizeof(T) * i),
+                                                     describe_value(ref.dtype(), other.data() + sizeof(T) * i)};
+            T x = a[i], y = b[i];
+            if constexpr (k_bool) {
+                x = x != 0;
+                y = y != 0;
+            }
+            // Modulo 2^64 the difference of the widened values is exact, also for i64 and u64.
+            const uint64_t diff = x > y ? static_cast<uint64_t>(x) - static_cast<uint64_t>(y)
+                                        : static_cast<uint64_t>(y) - static_cast<uint64_t>(x);
+            const double abs_diff = static_cast<double>(diff);
+            const double magnitude = std::max(std::fabs(static_cast<double>(x)), std::fabs(static_cast<double>(y)));
+            s.max_abs = std::max(s.max_abs, abs_diff);
+            if (magnitude != 0) s.max_rel = std::max(s.max_rel, abs_diff / magnitude);
+        }
+    }
+    s.identical = s.differing_elements == 0;
+}
+
+template <typename T> ValueText describe_integer(const std::byte* element) {
+    T v;
+    std::memcpy(&v, element, sizeof v);
+    uint64_t bits = 0;
+    std::memcpy(&bits, element, sizeof v); // little-endian host: the low bytes
+    char hex[24];
+    std::snprintf(hex, sizeof hex, "0x%0*" PRIx64, static_cast<int>(2 * sizeof(T)), bits);
+    return {std::to_string(v), hex};
+}
+
+// "RE+IMj" as numpy prints complex numbers (exact decimals); hex: the real part's bits, then the
+// imaginary part's.
+template <typename T> ValueText describe_complex(const std::byte* element) {
+    T re, im;
+    std::memcpy(&re, element, sizeof re);
+    std::memcpy(&im, element + sizeof re, sizeof im);
+    ValueText r = describe(re), i = describe(im);
+    const bool sign = !i.decimal.empty() && (i.decimal[0] == '-' || i.decimal[0] == '+');
+    return {r.decimal + (sign ? "" : "+") + i.decimal + "j", r.hex_bits + i.hex_bits.substr(2)};
 }
 
 std::string shape_text(const Buffer& b) {
@@ -124,21 +265,34 @@ std::size_t ulp_bucket(uint64_t ulp) {
 }
 
 ValueText describe_value(DType dtype, const std::byte* element) {
-    if (dtype == DType::i64) {
-        int64_t v;
-        std::memcpy(&v, element, sizeof v);
-        char hex[24];
-        std::snprintf(hex, sizeof hex, "0x%016" PRIx64, static_cast<uint64_t>(v));
-        return {std::to_string(v), hex};
+    switch (dtype) {
+    case DType::f32: return describe(from_bits<float>(load_bits<uint32_t>(element)));
+    case DType::f64: return describe(from_bits<double>(load_bits<uint64_t>(element)));
+    case DType::f16: {
+        const auto bits = load_bits<uint16_t>(element);
+        ValueText v = describe(half_to_double(bits));
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%04x", static_cast<unsigned>(bits));
+        v.hex_bits = hex;
+        return v;
     }
-    if (dtype == DType::f32) {
-        float x;
-        std::memcpy(&x, element, sizeof x);
-        return describe(x);
+    case DType::c64: return describe_complex<float>(element);
+    case DType::c128: return describe_complex<double>(element);
+    case DType::bool_: {
+        ValueText v = describe_integer<uint8_t>(element);
+        v.decimal = v.decimal == "0" ? "false" : "true";
+        return v;
     }
-    double x;
-    std::memcpy(&x, element, sizeof x);
-    return describe(x);
+    case DType::i8: return describe_integer<int8_t>(element);
+    case DType::i16: return describe_integer<int16_t>(element);
+    case DType::i32: return describe_integer<int32_t>(element);
+    case DType::i64: return describe_integer<int64_t>(element);
+    case DType::u8: return describe_integer<uint8_t>(element);
+    case DType::u16: return describe_integer<uint16_t>(element);
+    case DType::u32: return describe_integer<uint32_t>(element);
+    case DType::u64: return describe_integer<uint64_t>(element);
+    }
+    return {"?", "0x0"};
 }
 
 DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
@@ -150,9 +304,22 @@ DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
         return s;
     }
     s.elements = reference.elements();
-    if (reference.dtype() == DType::i64) compare_integers(reference, other, s);
-    else if (reference.dtype() == DType::f32) compare_typed<float>(reference, other, s);
-    else compare_typed<double>(reference, other, s);
+    switch (reference.dtype()) {
+    case DType::f32: compare_typed<float>(reference, other, s); break;
+    case DType::f64: compare_typed<double>(reference, other, s); break;
+    case DType::f16: compare_components<half_component, 1>(reference, other, s); break;
+    case DType::c64: compare_components<float_component<float>, 2>(reference, other, s); break;
+    case DType::c128: compare_components<float_component<double>, 2>(reference, other, s); break;
+    case DType::bool_: compare_integers<uint8_t, true>(reference, other, s); break;
+    case DType::i8: compare_integers<int8_t>(reference, other, s); break;
+    case DType::i16: compare_integers<int16_t>(reference, other, s); break;
+    case DType::i32: compare_integers<int32_t>(reference, other, s); break;
+    case DType::i64: compare_integers<int64_t>(reference, other, s); break;
+    case DType::u8: compare_integers<uint8_t>(reference, other, s); break;
+    case DType::u16: compare_integers<uint16_t>(reference, other, s); break;
+    case DType::u32: compare_integers<uint32_t>(reference, other, s); break;
+    case DType::u64: compare_integers<uint64_t>(reference, other, s); break;
+    }
     return s;
 }
 
@@ -174,12 +341,12 @@ void merge_diff(DiffStats& total, const DiffStats& next) {
 
 bool same_multiset(const Buffer& a, const Buffer& b) {
     if (a.dtype() != b.dtype() || a.elements() != b.elements()) return false;
-    const std::size_t width = dtype_size(a.dtype());
+    const std::size_t width = dtype_size(a.dtype()); // at most 16 bytes (c128)
     auto sorted_words = [&](const Buffer& buf) {
-        std::vector<uint64_t> words(buf.elements());
+        std::vector<std::array<uint64_t, 2>> words(buf.elements());
         for (std::size_t i = 0; i < words.size(); ++i) {
-            uint64_t w = 0;
-            std::memcpy(&w, buf.data() + i * width, width);
+            std::array<uint64_t, 2> w{};
+            std::memcpy(w.data(), buf.data() + i * width, width);
             words[i] = w;
         }
         std::sort(words.begin(), words.end());

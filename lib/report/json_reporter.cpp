@@ -21,34 +21,6 @@ template <typename T> Json optional_json(const std::optional<T>& v) {
     return v ? Json(*v) : Json(nullptr);
 }
 
-Json diff_json(const DiffStats& d) {
-    Json j;
-    j["identical"] = d.identical;
-    // Only present when true: then nothing else in the object is comparable.
-    if (d.shape_mismatch) {
-        j["shape_mismatch"] = true;
-        j["mismatch_detail"] = d.mismatch_detail;
-    }
-    j["elements"] = d.elements;
-    j["differing_elements"] = d.differing_elements;
-    j["max_ulp"] = d.max_ulp;
-    j["max_abs"] = number_or_text(d.max_abs);
-    j["max_rel"] = number_or_text(d.max_rel);
-    Json histogram = Json::object();
-    const auto& labels = ulp_bucket_labels();
-    for (std::size_t i = 0; i < k_ulp_buckets; ++i) histogram[labels[i]] = d.ulp_histogram[i];
-    j["ulp_histogram"] = std::move(histogram);
-    j["nan_mismatches"] = d.nan_mismatches;
-    if (d.first_difference) {
-        j["first_difference"] = {{"index", d.first_difference->index},
-                                 {"reference", value_json(d.first_difference->reference)},
-                                 {"other", value_json(d.first_difference->other)}};
-    } else {
-        j["first_difference"] = nullptr;
-    }
-    return j;
-}
-
 Json cell_json(const Cell& c) {
     Json j;
     j["backend"] = c.backend;
@@ -64,7 +36,7 @@ Json cell_json(const Cell& c) {
     r2r["differing_runs"] = c.run_to_run.differing_runs;
     r2r["first_differing_run"] = optional_json(c.run_to_run.first_differing_run);
     if (c.run_to_run.same_multiset) r2r["same_multiset"] = *c.run_to_run.same_multiset;
-    r2r["diff"] = diff_json(c.run_to_run.diff);
+    r2r["diff"] = diff_to_json(c.run_to_run.diff);
     j["run_to_run"] = std::move(r2r);
     j["p_diff_95"] = optional_json(c.p_diff_95);
     j["time"] = {{"cold_s", c.time.cold_s},
@@ -84,7 +56,7 @@ Json comparison_json(const CellComparison& c) {
     return Json{{"axis", c.axis},          {"backend", c.backend},
                 {"variant", c.variant},    {"reference", c.reference},
                 {"other", c.other},        {"changed_axes", c.changed_axes},
-                {"diff", diff_json(c.diff)}};
+                {"diff", diff_to_json(c.diff)}};
 }
 
 Json expectation_json(const ExpectationResult& e) {
@@ -175,6 +147,34 @@ Json build(const AuditReport& report) {
 }
 
 } // namespace
+
+nlohmann::ordered_json diff_to_json(const DiffStats& d) {
+    Json j;
+    j["identical"] = d.identical;
+    // Only present when true: then nothing else in the object is comparable.
+    if (d.shape_mismatch) {
+        j["shape_mismatch"] = true;
+        j["mismatch_detail"] = d.mismatch_detail;
+    }
+    j["elements"] = d.elements;
+    j["differing_elements"] = d.differing_elements;
+    j["max_ulp"] = d.max_ulp;
+    j["max_abs"] = number_or_text(d.max_abs);
+    j["max_rel"] = number_or_text(d.max_rel);
+    Json histogram = Json::object();
+    const auto& labels = ulp_bucket_labels();
+    for (std::size_t i = 0; i < k_ulp_buckets; ++i) histogram[labels[i]] = d.ulp_histogram[i];
+    j["ulp_histogram"] = std::move(histogram);
+    j["nan_mismatches"] = d.nan_mismatches;
+    if (d.first_difference) {
+        j["first_difference"] = {{"index", d.first_difference->index},
+                                 {"reference", value_json(d.first_difference->reference)},
+                                 {"other", value_json(d.first_difference->other)}};
+    } else {
+        j["first_difference"] = nullptr;
+    }
+    return j;
+}
 
 nlohmann::json report_to_json(const AuditReport& report) { return nlohmann::json(build(report)); }
 

@@ -7,6 +7,11 @@
 
 namespace detaudit {
 
+// One comparison (DESIGN.md §5) as the report renders it: identical, elements, differing_elements,
+// max_ulp/abs/rel, ulp_histogram, nan_mismatches, first_difference. Also used by `compare --json`.
+// Keys in that order (ordered_json converts to nlohmann::json where sorted keys are wanted).
+nlohmann::ordered_json diff_to_json(const DiffStats& d);
+
 // The report as a JSON value. Non-finite max_abs/max_rel become the strings "inf", "-inf", "nan"
 // (JSON has no such numbers); object keys come back sorted, as nlohmann::json stores them.
 nlohmann::json report_to_json(const AuditReport& report);

@@ -1,0 +1,139 @@
+#include "array_files.hpp"
+#include <filesystem>
+#include <map>
+#include "common/error.hpp"
+#include "io/npy_reader.hpp"
+
+namespace detaudit {
+namespace {
+
+namespace fs = std::filesystem;
+
+ArrayComparison compare_pair(const std::string& name, const Buffer& a, const Buffer& b, const ArrayTolerance& t) {
+    ArrayComparison r;
+    r.name = name;
+    r.dtype = a.dtype();
+    r.other_dtype = b.dtype();
+    r.shape = a.shape();
+    r.other_shape = b.shape();
+    r.diff = compare_buffers(a, b);
+    r.verdict = judge_array(t, r.dtype, r.diff);
+    return r;
+}
+
+// Two archives' members matched by name; `prefix` names the archive in directory mode.
+void compare_archives(const std::vector<NamedBuffer>& a, const std::vector<NamedBuffer>& b, const std::string& prefix,
+                      ArrayFilesComparison& out) {
+    std::map<std::string, const Buffer*> unmatched_b;
+    for (const auto& m : b) unmatched_b[m.name] = &m.buffer;
+    for (const auto& m : a) {
+        const auto it = unmatched_b.find(m.name);
+        if (it == unmatched_b.end()) {
+            out.only_in_a.push_back(prefix + m.name);
+            continue;
+        }
+        out.arrays.push_back(compare_pair(prefix + m.name, m.buffer, *it->second, out.tolerance));
+        unmatched_b.erase(it);
+    }
+    for (const auto& m : b)
+        if (unmatched_b.count(m.name)) out.only_in_b.push_back(prefix + m.name);
+}
+
+bool has_suffix(const std::string& name, std::string_view suffix) {
+    return name.size() > suffix.size() && name.ends_with(suffix);
+}
+
+// The .npy and .npz files under `dir`, by path relative to it ('/'-separated), sorted.
+std::map<std::string, std::string> array_files(const std::string& dir) {
+    std::map<std::string, std::string> files;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        std::error_code type_ec;
+        if (!it->is_regular_file(type_ec)) continue;
+        const std::string rel = it->path().lexically_relative(dir).generic_string();
+        if (has_suffix(rel, ".npy") || has_suffix(rel, ".npz")) files[rel] = it->path().string();
+    }
+    if (ec) throw Error(ErrorKind::scenario, dir + ": cannot list the directory: " + ec.message());
+    return files;
+}
+
+// One pair of files of the same kind; `name` is the .npy pair's name, `prefix` the archives'.
+void compare_files(const std::string& a, const std::string& b, bool npz, const std::string& name,
+                   const std::string& prefix, ArrayFilesComparison& out) {
+    if (npz) {
+        compare_archives(read_npz(a), read_npz(b), prefix, out);
+    } else {
+        // Both read before comparing: each pair is in memory only while it is compared.
+        const Buffer buffer_a = read_npy(a), buffer_b = read_npy(b);
+        out.arrays.push_back(compare_pair(name, buffer_a, buffer_b, out.tolerance));
+    }
+}
+
+} // namespace
+
+std::string_view verdict_name(ArrayVerdict v) {
+    switch (v) {
+    case ArrayVerdict::identical: return "identical";
+    case ArrayVerdict::within_tolerance: return "within_tolerance";
+    case ArrayVerdict::differs: return "differs";
+    }
+    return "?";
+}
+
+ArrayVerdict judge_array(const ArrayTolerance& t, DType dtype, const DiffStats& d) {
+    if (d.identical) return ArrayVerdict::identical;
+    if (d.shape_mismatch || !t.any() || d.nan_mismatches) return ArrayVerdict::differs;
+    const bool integral = is_integer(dtype) || dtype == DType::bool_;
+    const double ulp = integral ? d.max_abs : static_cast<double>(d.max_ulp);
+    if (t.max_ulp && !(ulp <= *t.max_ulp)) return ArrayVerdict::differs;
+    if (t.max_abs && !(d.max_abs <= *t.max_abs)) return ArrayVerdict::differs;
+    if (t.max_rel && !(d.max_rel <= *t.max_rel)) return ArrayVerdict::differs;
+    return ArrayVerdict::within_tolerance;
+}
+
+std::size_t ArrayFilesComparison::count(ArrayVerdict v) const {
+    std::size_t n = 0;
+    for (const auto& a : arrays) n += a.verdict == v;
+    return n;
+}
+
+bool ArrayFilesComparison::passed() const {
+    return count(ArrayVerdict::differs) == 0 && only_in_a.empty() && only_in_b.empty();
+}
+
+ArrayFilesComparison compare_array_files(const std::string& a, const std::string& b, const ArrayTolerance& t) {
+    for (const auto& p : {a, b}) {
+        std::error_code ec;
+        if (!fs::exists(p, ec)) throw Error(ErrorKind::scenario, p + ": no such file or directory");
+    }
+    ArrayFilesComparison out;
+    out.a = a;
+    out.b = b;
+    out.tolerance = t;
+    std::error_code ec;
+    const bool dir_a = fs::is_directory(a, ec), dir_b = fs::is_directory(b, ec);
+    if (dir_a != dir_b)
+        throw Error(ErrorKind::usage, (dir_a ? a : b) + " is a directory but " + (dir_a ? b : a) +
+                                          " is not: compare two files or two directories");
+    if (!dir_a) {
+        const bool npz_a = sniff_array_file(a) == ArrayFileKind::npz, npz_b = sniff_array_file(b) == ArrayFileKind::npz;
+        if (npz_a != npz_b)
+            throw Error(ErrorKind::usage, (npz_a ? a : b) + " is an .npz archive but " + (npz_a ? b : a) +
+                                              " is not: compare two .npy files or two .npz files");
+        const std::string name_a = fs::path(a).filename().string(), name_b = fs::path(b).filename().string();
+        compare_files(a, b, npz_a, name_a == name_b ? name_a : name_a + " vs " + name_b, "", out);
+        return out;
+    }
+    const auto files_a = array_files(a), files_b = array_files(b);
+    for (const auto& [rel, path_a] : files_a) {
+        const auto it = files_b.find(rel);
+        if (it == files_b.end()) out.only_in_a.push_back(rel);
+        else compare_files(path_a, it->second, has_suffix(rel, ".npz"), rel, rel + ":", out);
+    }
+    for (const auto& [rel, path_b] : files_b)
+        if (!files_a.count(rel)) out.only_in_b.push_back(rel);
+    return out;
+}
+
+} // namespace detaudit
