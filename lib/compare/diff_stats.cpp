@@ -65,19 +65,23 @@ template <typename T> void compare_elements(const T* a, const T* b, std::size_t 
     }
 }
 
-template <typename T> void compare_typed(const Buffer& ref, const Buffer& other, DiffStats& s) {
-    const T* a = ref.as<T>();
-    const T* b = other.as<T>();
-    const std::size_t n = ref.elements();
+// Calls compare_range(begin, end) only for chunks whose bytes differ; equal chunks go straight to
+// the 0-ULP bucket, so identical stretches cost one memcmp pass.
+template <typename T, typename F>
+void scan_differing_chunks(const T* a, const T* b, std::size_t n, DiffStats& s, F&& compare_range) {
     const std::size_t chunk = k_scan_chunk_bytes / sizeof(T);
     for (std::size_t begin = 0; begin < n; begin += chunk) {
         const std::size_t end = std::min(n, begin + chunk);
-        if (std::memcmp(a + begin, b + begin, (end - begin) * sizeof(T)) == 0) {
-            s.ulp_histogram[0] += end - begin;
-            continue;
-        }
-        compare_elements(a, b, begin, end, s);
+        if (std::memcmp(a + begin, b + begin, (end - begin) * sizeof(T)) == 0) s.ulp_histogram[0] += end - begin;
+        else compare_range(begin, end);
     }
+}
+
+template <typename T> void compare_typed(const Buffer& ref, const Buffer& other, DiffStats& s) {
+    const T* a = ref.as<T>();
+    const T* b = other.as<T>();
+    scan_differing_chunks(a, b, ref.elements(), s,
+                          [&](std::size_t begin, std::size_t end) { compare_elements(a, b, begin, end, s); });
     s.identical = s.differing_elements == 0;
 }
 
@@ -180,14 +184,7 @@ void compare_components(const Buffer& ref, const Buffer& other, DiffStats& s) {
 template <typename T, bool k_bool = false> void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
     const T* a = ref.as<T>();
     const T* b = other.as<T>();
-    const std::size_t n = ref.elements();
-    const std::size_t chunk = k_scan_chunk_bytes / sizeof(T);
-    for (std::size_t begin = 0; begin < n; begin += chunk) {
-        const std::size_t end = std::min(n, begin + chunk);
-        if (std::memcmp(a + begin, b + begin, (end - begin) * sizeof(T)) == 0) {
-            s.ulp_histogram[0] += end - begin;
-            continue;
-        }
+    scan_differing_chunks(a, b, ref.elements(), s, [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
             if (a[i] == b[i]) {
                 ++s.ulp_histogram[0];
@@ -210,7 +207,7 @@ template <typename T, bool k_bool = false> void compare_integers(const Buffer& r
             s.max_abs = std::max(s.max_abs, abs_diff);
             if (magnitude != 0) s.max_rel = std::max(s.max_rel, abs_diff / magnitude);
         }
-    }
+    });
     s.identical = s.differing_elements == 0;
 }
 
