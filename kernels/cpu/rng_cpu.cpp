@@ -41,7 +41,7 @@ void draw_values(Distribution d, uint64_t seed, uint64_t first_word, T* out, std
 
 DETAUDIT_VECTOR_CLONES void philox_uniform_f32_blocks(uint64_t seed, float* out, std::size_t first_block,
                                                       std::size_t end_block) {
-    constexpr std::size_t k_group = 16;
+    constexpr std::size_t k_group = 64;
     std::size_t b = first_block;
     for (; b + k_group <= end_block; b += k_group) {
         uint32_t ctr[4][k_group];
