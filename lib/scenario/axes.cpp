@@ -7,6 +7,10 @@ const std::vector<AxisSpec>& known_axes() {
     static const std::vector<AxisSpec> axes = {
         {"cpu.threads", "cpu", "number of CPU worker threads (1 to 1024, default: the hardware thread count)"},
         {"cpu.schedule", "cpu", "how loop iterations are handed to threads: static, dynamic or guided (OpenMP)"},
+        // The CUDA launch axes are part of the format (DESIGN.md §4) so scenarios that name them
+        // validate today; no CUDA kernel exists yet, so cuda cells are skipped whatever their value.
+        {"cuda.block_size", "cuda", "threads per CUDA block: \"auto\" or 32 to 1024, a multiple of 32"},
+        {"cuda.grid_size", "cuda", "CUDA blocks per launch: \"auto\" or a positive integer"},
     };
     return axes;
 }
@@ -23,6 +27,16 @@ void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, cons
         if (!(value.is_number_integer() || value.is_number_unsigned()) || value.get<int64_t>() < 1 ||
             value.get<int64_t>() > 1024)
             errors.fail(pointer, "expected a thread count from 1 to 1024, got " + describe_json(value));
+    } else if (axis.name == "cuda.block_size") {
+        const bool number = value.is_number_integer() || value.is_number_unsigned();
+        if (!(value == "auto" || (number && value.get<int64_t>() >= 32 && value.get<int64_t>() <= 1024 &&
+                                  value.get<int64_t>() % 32 == 0)))
+            errors.fail(pointer, "expected \"auto\" or a block size from 32 to 1024 in steps of 32, got " +
+                                     describe_json(value));
+    } else if (axis.name == "cuda.grid_size") {
+        const bool number = value.is_number_integer() || value.is_number_unsigned();
+        if (!(value == "auto" || (number && value.get<int64_t>() >= 1)))
+            errors.fail(pointer, "expected \"auto\" or a positive grid size, got " + describe_json(value));
     } else if (axis.name == "cpu.schedule") {
         if (!value.is_string() || (value != "static" && value != "dynamic" && value != "guided"))
             errors.fail(pointer, "expected \"static\", \"dynamic\" or \"guided\", got " + describe_json(value));
@@ -35,6 +49,7 @@ nlohmann::json default_axis_value(const std::string& axis) {
         return cores == 0 ? 1u : cores;
     }
     if (axis == "cpu.schedule") return "static";
+    if (axis == "cuda.block_size" || axis == "cuda.grid_size") return "auto";
     return nullptr;
 }
 
