@@ -1,21 +1,9 @@
 #include "attribution.hpp"
-#include <cstdio>
+#include "scenario/axes.hpp"
 #include <map>
 #include <set>
 
 namespace detaudit {
-namespace {
-
-std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-std::string change_text(const AxisEffect::Change& c) {
-    char text[160];
-    std::snprintf(text, sizeof text, "%s→%s: up to %llu ULP, %.3g %% of elements", c.from.c_str(), c.to.c_str(),
-                  static_cast<unsigned long long>(c.max_ulp), 100.0 * c.differing_fraction);
-    return text;
-}
-
-} // namespace
 
 void attribute(OperationReport& op, const std::vector<Variant>& variants) {
     std::map<std::string, const Variant*> by_name;
@@ -39,7 +27,7 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
             const std::string& axis = cmp.changed_axes.front();
             AxisEffect& effect = axes[axis];
             effect.axis = axis;
-            AxisEffect::Change change{value_text(base.settings[axis]), value_text(v.settings[axis]), cmp.diff.identical,
+            AxisEffect::Change change{axis_value_text(base.settings[axis]), axis_value_text(v.settings[axis]), cmp.diff.identical,
                                       cmp.diff.max_ulp,
                                       cmp.diff.elements ? double(cmp.diff.differing_elements) / double(cmp.diff.elements) : 0};
             if (cmp.diff.shape_mismatch) change.differing_fraction = 1;
@@ -54,7 +42,7 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
             const Variant& v = *by_name.at(cmp.variant);
             bool explained = false;
             for (const auto& axis : cmp.changed_axes) {
-                auto it = single_axis_identical.find(axis + "=" + value_text(v.settings[axis]));
+                auto it = single_axis_identical.find(axis + "=" + axis_value_text(v.settings[axis]));
                 explained = explained || (it != single_axis_identical.end() && !it->second);
             }
             if (!explained) a.interactions.push_back(cmp.variant);
@@ -62,10 +50,7 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
         std::string changes, stable;
         for (auto& [name, effect] : axes) {
             if (effect.changes_results) {
-                std::string detail;
-                for (const auto& c : effect.changes)
-                    if (!c.identical) detail += (detail.empty() ? "" : "; ") + change_text(c);
-                changes += (changes.empty() ? "" : ", ") + name + " (" + detail + ")";
+                changes += (changes.empty() ? "" : ", ") + name + " (" + describe_differing_changes(effect) + ")";
             } else {
                 stable += (stable.empty() ? "" : ", ") + name;
             }

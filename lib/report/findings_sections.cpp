@@ -16,13 +16,6 @@ std::string seconds_text(double s) {
     return text;
 }
 
-std::string change_text(const AxisEffect::Change& c) {
-    char text[160];
-    std::snprintf(text, sizeof text, "%s→%s: up to %llu ULP, %.3g %% of elements", c.from.c_str(), c.to.c_str(),
-                  static_cast<unsigned long long>(c.max_ulp), 100.0 * c.differing_fraction);
-    return text;
-}
-
 // Ops are one family when they differ only in algorithm and input distributions.
 std::string family_of(const OperationReport& op) {
     nlohmann::json p = op.parameters;
@@ -47,10 +40,7 @@ std::string render_what_changes(const AuditReport& report) {
                     stable[effect.axis].push_back(who);
                     continue;
                 }
-                std::string detail;
-                for (const auto& c : effect.changes)
-                    if (!c.identical) detail += (detail.empty() ? "" : "; ") + change_text(c);
-                changing[effect.axis].push_back(who + " (" + detail + ")");
+                changing[effect.axis].push_back(who + " (" + describe_differing_changes(effect) + ")");
             }
             for (const auto& i : a.interactions) interactions.push_back(who + " (" + i + ")");
         }

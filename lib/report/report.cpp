@@ -1,4 +1,5 @@
 #include "report/report.hpp"
+#include <cstdio>
 
 namespace detaudit {
 
@@ -57,6 +58,18 @@ bool contradicts_design(DesignClass design, MeasuredClass measured) {
         return 2;
     }();
     return measured_rank < design_rank;
+}
+
+std::string describe_differing_changes(const AxisEffect& effect) {
+    std::string text;
+    for (const auto& c : effect.changes) {
+        if (c.identical) continue;
+        char line[160];
+        std::snprintf(line, sizeof line, "%s→%s: up to %llu ULP, %.3g %% of elements", c.from.c_str(), c.to.c_str(),
+                      static_cast<unsigned long long>(c.max_ulp), 100.0 * c.differing_fraction);
+        text += (text.empty() ? "" : "; ") + std::string(line);
+    }
+    return text;
 }
 
 } // namespace detaudit

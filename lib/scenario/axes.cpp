@@ -53,9 +53,9 @@ nlohmann::json default_axis_value(const std::string& axis) {
     return nullptr;
 }
 
-namespace {
+std::string axis_value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
-std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+namespace {
 
 Variant variant_from(const nlohmann::json& base, const nlohmann::json& settings,
                      const std::vector<VaryAxis>& vary) {
@@ -64,7 +64,7 @@ Variant variant_from(const nlohmann::json& base, const nlohmann::json& settings,
     for (const auto& axis : vary) {
         if (settings[axis.name] != base[axis.name]) {
             v.changed_axes.push_back(axis.name);
-            v.name += (v.name.empty() ? "" : ",") + axis.name + "=" + value_text(settings[axis.name]);
+            v.name += (v.name.empty() ? "" : ",") + axis.name + "=" + axis_value_text(settings[axis.name]);
         }
     }
     if (v.name.empty()) v.name = "base";

@@ -22,6 +22,8 @@ void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, cons
 // The value an axis takes when the scenario does not vary it.
 nlohmann::json default_axis_value(const std::string& axis);
 
+// An axis value as it appears in variant names: strings bare, numbers as JSON.
+std::string axis_value_text(const nlohmann::json& value);
 // Base first, then one axis changed at a time (or the full product).
 std::vector<Variant> make_variants(const std::vector<VaryAxis>& vary, bool product);
 // Does `variant` differ from the base in an axis that applies to `backend`? The base always does.

@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 #include <vector>
+#include "grid_values.hpp"
 #include "kernels/common/binned_sum.hpp"
 #include "kernels/cpu/reduce_cpu.hpp"
 #include "kernels/cpu/scatter_cpu.hpp"
@@ -18,16 +19,6 @@
 using namespace detaudit::kernels;
 
 namespace {
-
-// Multiples of 2^-24 in (-1, 1): every f32 is exact, and a bin's double sum of up to 2^28 of them
-// is exact too, so (float)double_sum is the correctly rounded f32 sum — an independent oracle.
-std::vector<float> grid_values(std::size_t n, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::uniform_int_distribution<int32_t> k(-(1 << 24) + 1, (1 << 24) - 1);
-    std::vector<float> x(n);
-    for (auto& v : x) v = static_cast<float>(k(gen)) * 0x1p-24f;
-    return x;
-}
 
 // Values whose f32 sums round (so every change of order shows).
 std::vector<float> rounding_values(std::size_t n, unsigned seed) {
