@@ -31,6 +31,7 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
                                       cmp.diff.max_ulp,
                                       cmp.diff.elements ? double(cmp.diff.differing_elements) / double(cmp.diff.elements) : 0};
             if (cmp.diff.shape_mismatch) change.differing_fraction = 1;
+            change.raw_bytes = cmp.diff.raw_bytes;
             effect.changes_results = effect.changes_results || !cmp.diff.identical;
             effect.changes.push_back(change);
             single_axis_identical[axis + "=" + change.to] = cmp.diff.identical;

@@ -23,6 +23,9 @@ std::string expected_text(const Expectation& e) {
 std::string describe_diff(const DiffStats& d) {
     if (d.shape_mismatch) return "outputs differ in dtype or shape (" + d.mismatch_detail + ")";
     if (d.identical) return "identical";
+    if (d.raw_bytes)
+        return std::to_string(d.differing_elements) + " of " + std::to_string(d.elements) + " bytes differ" +
+               (d.first_difference ? ", first at offset " + std::to_string(d.first_difference->index) : "");
     std::string text = std::to_string(d.differing_elements) + " of " + std::to_string(d.elements) +
                        " elements differ, max " + std::to_string(d.max_ulp) + " ULP, max abs " +
                        number_text(d.max_abs) + ", max rel " + number_text(d.max_rel);

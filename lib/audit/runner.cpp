@@ -15,7 +15,13 @@
 #include "io/atomic_file.hpp"
 #include "io/npy_writer.hpp"
 #include "scenario/axes.hpp"
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+#include "exec/output_files.hpp"
 
 #ifndef DETAUDIT_VERSION
 #define DETAUDIT_VERSION "0.0.0"
@@ -43,11 +49,63 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-// One cell's reference output lives on after the cell for cross comparisons.
-struct CellOutcome {
+// Variant names become directory names: anything but [A-Za-z0-9._=,+-] becomes '_' (an env
+// axis value may hold '/').
+std::string path_safe(const std::string& name) {
+    std::string out = name;
+    for (char& c : out)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._=,+-").find(c) == std::string_view::npos)
+            c = '_';
+    if (out.empty() || out == "." || out == "..") out = "_" + out;
+    return out;
+}
+
+// One output of one cell across its runs: the report's cell, and run 1's buffer (the reference,
+// kept for the cross comparisons) and the current run's.
+struct OutputTrack {
     Cell cell;
-    std::optional<Buffer> reference;
+    std::optional<Buffer> reference, current;
+    std::set<std::string> distinct;
 };
+
+// A cell's outcome: per output name (built-in ops have one, named ""), plus the cell itself
+// for outputs it never saw; `whole`: the cell was skipped or failed as a whole.
+struct CellRun {
+    Cell shared;
+    bool whole = false;
+    std::map<std::string, OutputTrack> tracks;
+};
+
+struct CellRecord {
+    Cell shared;
+    bool whole = false;
+    std::map<std::string, Cell> outputs;
+};
+
+// Everything an op accumulates per output name across its cells.
+struct OutputState {
+    std::map<std::string, Buffer> base_reference; // backend -> base variant's first run
+    std::vector<CellComparison> across_variants, cross_backend;
+};
+
+struct OpOutputs {
+    std::vector<std::string> names; // in the order first seen (declared names first)
+    std::map<std::string, OutputState> states;
+    void add(const std::string& name) {
+        if (states.try_emplace(name).second) names.push_back(name);
+    }
+    OutputState& state(const std::string& name) { return states.at(name); }
+};
+
+// The outputs an op is known to write before it runs: "" for a built-in op's single buffer; an
+// exec op's outputs that are not globs (globs name their matches once they are seen).
+std::vector<std::string> declared_output_names(const OpSpec& op) {
+    if (op.kind != "exec") return {""};
+    std::vector<std::string> names;
+    for (const auto& p : op.params.at("outputs"))
+        if (!is_glob(p.get<std::string>())) names.push_back(p.get<std::string>());
+    return names;
+}
 
 class AuditRun {
 public:
@@ -77,8 +135,9 @@ public:
 
         for (std::size_t i = 0; i < m_plan.ops.size(); ++i) {
             if (interrupted()) break;
-            m_report.operations.push_back(run_op(i));
+            for (auto& report : run_op(i)) m_report.operations.push_back(std::move(report));
         }
+        finish_runs_root();
         m_report.interrupted = interrupted();
         m_report.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         m_report.summary = summarize(m_report, required_missing);
@@ -87,6 +146,17 @@ public:
 
 private:
     bool interrupted() const { return m_options.interrupt && m_options.interrupt->load(); }
+
+    // Exec run directories in a temporary root go with it, unless --keep-runs.
+    void finish_runs_root() {
+        if (m_temp_runs_root.empty()) return;
+        if (m_options.keep_runs) {
+            m_report.runs_dir = m_temp_runs_root;
+            return;
+        }
+        std::error_code ec;
+        fs::remove_all(m_temp_runs_root, ec);
+    }
 
     void probe_backends() {
         std::set<std::string> wanted(m_options.require.begin(), m_options.require.end());
@@ -119,146 +189,324 @@ private:
         return (fs::path(m_options.dump_dir) / op.id / sub).string();
     }
 
+    // Arrays as .npy; a file that is not an array (an exec output) as its own bytes.
     void dump(const OpSpec& op, const std::string& sub, const Buffer& b) const {
         if (m_options.dump_dir.empty()) return;
         fs::create_directories(fs::path(dump_path(op, sub)).parent_path());
-        write_npy(dump_path(op, sub), b);
+        if (b.dtype() == DType::bytes)
+            write_file_atomically(dump_path(op, sub) + ".bytes",
+                                  std::string(reinterpret_cast<const char*>(b.data()), b.size_bytes()));
+        else
+            write_npy(dump_path(op, sub) + ".npy", b);
     }
 
-    OperationReport run_op(std::size_t op_index) {
+    // Where one cell's dumps go: "<backend>/<variant>/" then, for a named output, its name.
+    static std::string cell_dump_dir(const std::string& backend, const Variant& variant, const std::string& output) {
+        std::string dir = backend + "/" + path_safe(variant.name) + "/";
+        if (!output.empty()) dir += path_safe(output) + "/";
+        return dir;
+    }
+
+    std::vector<OperationReport> run_op(std::size_t op_index) {
         const PlannedOp& planned = m_plan.ops[op_index];
         const OpSpec& op = *planned.op;
-        OperationReport report;
-        report.id = op.id;
-        report.kind = op.kind;
-        report.algorithm = op.algorithm;
-        report.description = op.description;
-        report.parameters = op.params;
-        report.parameters["seed"] = op.seed;
+        OpOutputs outputs;
+        for (const auto& name : declared_output_names(op)) outputs.add(name);
 
         std::optional<OpInputs> inputs;
         m_prepared_backends.clear();
-        std::map<std::string, Buffer> base_reference;
+        std::vector<CellRecord> records; // every cell in order, without buffers
         for (std::size_t v = 0; v < m_plan.variants.size(); ++v) {
             const Variant& variant = m_plan.variants[v];
-            std::vector<std::pair<std::string, Buffer>> variant_references;
+            std::map<std::string, std::vector<std::pair<std::string, Buffer>>> variant_references;
             for (const auto& backend_name : planned.backends) {
                 if (!variant_applies_to(variant, backend_name)) continue;
                 if (interrupted()) break;
-                CellOutcome outcome = run_cell(op, backend_name, variant, inputs);
-                if (outcome.reference) {
-                    if (v == 0) {
-                        base_reference.emplace(backend_name, outcome.reference->clone());
-                    } else if (base_reference.count(backend_name)) {
-                        CellComparison cmp{k_axis_across_variants, backend_name, variant.name,
-                                           backend_name + "/base", backend_name + "/" + variant.name,
-                                           variant.changed_axes,
-                                           compare_buffers(base_reference.at(backend_name), *outcome.reference)};
-                        report.across_variants.push_back(std::move(cmp));
+                CellRun run = run_cell(op, backend_name, variant, inputs);
+                CellRecord record{std::move(run.shared), run.whole, {}};
+                for (auto& [name, track] : run.tracks) {
+                    outputs.add(name);
+                    OutputState& state = outputs.state(name);
+                    if (track.reference && track.cell.status == CellStatus::ok) {
+                        if (v == 0) {
+                            state.base_reference.emplace(backend_name, track.reference->clone());
+                        } else if (state.base_reference.count(backend_name)) {
+                            state.across_variants.push_back(
+                                CellComparison{k_axis_across_variants, backend_name, variant.name,
+                                               backend_name + "/base", backend_name + "/" + variant.name,
+                                               variant.changed_axes,
+                                               compare_buffers(state.base_reference.at(backend_name), *track.reference)});
+                        }
+                        variant_references[name].emplace_back(backend_name, std::move(*track.reference));
                     }
-                    variant_references.emplace_back(backend_name, std::move(*outcome.reference));
+                    record.outputs.emplace(name, std::move(track.cell));
                 }
-                report.cells.push_back(std::move(outcome.cell));
+                records.push_back(std::move(record));
             }
             // cross_backend: every other backend against the first that produced a reference.
-            for (std::size_t k = 1; k < variant_references.size(); ++k) {
-                const auto& [ref_name, ref] = variant_references.front();
-                const auto& [other_name, other] = variant_references[k];
-                report.cross_backend.push_back(CellComparison{k_axis_cross_backend, ref_name + "~" + other_name,
-                                                              variant.name, ref_name + "/" + variant.name,
-                                                              other_name + "/" + variant.name, {},
-                                                              compare_buffers(ref, other)});
-            }
+            for (auto& [name, references] : variant_references)
+                for (std::size_t k = 1; k < references.size(); ++k) {
+                    const auto& [ref_name, ref] = references.front();
+                    const auto& [other_name, other] = references[k];
+                    outputs.state(name).cross_backend.push_back(
+                        CellComparison{k_axis_cross_backend, ref_name + "~" + other_name, variant.name,
+                                       ref_name + "/" + variant.name, other_name + "/" + variant.name, {},
+                                       compare_buffers(ref, other)});
+                }
         }
-        judge_op(op, planned, report);
-        classify(report);
-        attribute(report, m_plan.variants);
-        return report;
+        // A cell that failed before any output was known (its program never ran, say) lists
+        // nothing: then every output the op declares, globs included, reports that failure.
+        if (outputs.names.empty())
+            for (const auto& pattern : op.params.value("outputs", nlohmann::json::array())) outputs.add(pattern.get<std::string>());
+
+        std::vector<OperationReport> reports;
+        for (const auto& name : outputs.names) {
+            OutputState& state = outputs.state(name);
+            OperationReport report;
+            report.id = op.id;
+            report.output = name;
+            report.kind = op.kind;
+            report.algorithm = op.algorithm;
+            report.description = op.description;
+            report.parameters = op.params;
+            report.parameters["seed"] = op.seed;
+            for (const auto& record : records) {
+                if (auto it = record.outputs.find(name); it != record.outputs.end()) {
+                    report.cells.push_back(it->second);
+                    continue;
+                }
+                Cell cell = record.shared;
+                if (!record.whole) {
+                    // The cell ran, but no run wrote this output (it appeared in another cell).
+                    cell.status = CellStatus::error;
+                    cell.reason = "no run wrote " + name;
+                    cell.runs = 0;
+                }
+                report.cells.push_back(std::move(cell));
+            }
+            report.across_variants = std::move(state.across_variants);
+            report.cross_backend = std::move(state.cross_backend);
+            judge_op(op, planned, report);
+            classify(report);
+            attribute(report, m_plan.variants);
+            reports.push_back(std::move(report));
+        }
+        return reports;
     }
 
-    CellOutcome skipped(Cell cell, CellStatus status, const std::string& reason) {
-        cell.status = status;
-        cell.reason = reason;
-        return {std::move(cell), std::nullopt};
+    // The root of exec run directories: the dump directory, or a temporary one made on first use.
+    std::string runs_root() {
+        if (!m_options.dump_dir.empty()) return m_options.dump_dir;
+        if (m_temp_runs_root.empty()) {
+            const char* tmp = std::getenv("TMPDIR");
+            std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/detaudit-runs-XXXXXX";
+            if (::mkdtemp(pattern.data()) == nullptr)
+                throw Error(ErrorKind::runtime, "cannot create a temporary directory for exec runs under " +
+                                                    pattern.substr(0, pattern.rfind('/')) + ": " + std::strerror(errno));
+            m_temp_runs_root = pattern;
+        }
+        return m_temp_runs_root;
     }
 
-    CellOutcome run_cell(const OpSpec& op, const std::string& backend_name, const Variant& variant,
-                         std::optional<OpInputs>& inputs) {
-        ++m_cell_number;
+    // The cell record every output of the cell starts from: identity, settings, declared type.
+    Cell new_cell(const OpSpec& op, const std::string& backend_name, const Variant& variant) const {
         Cell cell;
         cell.backend = backend_name;
         cell.variant = variant.name;
         for (auto& [axis, value] : variant.settings.items())
-            if (axis.rfind(backend_name + ".", 0) == 0) cell.settings[axis] = value;
-        const DType dtype = output_dtype(op.kind, op.params);
-        cell.output_dtype = std::string(dtype_name(dtype));
-        cell.output_shape = output_shape(op.kind, op.params);
+            if (axis_applies_to(axis, backend_name)) cell.settings[axis] = value;
+        if (op.kind != "exec") {
+            cell.output_dtype = std::string(dtype_name(output_dtype(op.kind, op.params)));
+            cell.output_shape = output_shape(op.kind, op.params);
+        }
+        return cell;
+    }
 
-        if (!m_not_run_reason.empty()) return skipped(std::move(cell), CellStatus::skipped, m_not_run_reason);
+    CellRun ended_before_running(Cell cell, CellStatus status, const std::string& reason) {
+        cell.status = status;
+        cell.reason = reason;
+        CellRun run;
+        run.shared = std::move(cell);
+        run.whole = true;
+        return run;
+    }
+
+    CellRun run_cell(const OpSpec& op, const std::string& backend_name, const Variant& variant,
+                     std::optional<OpInputs>& inputs) {
+        ++m_cell_number;
+        Cell cell = new_cell(op, backend_name, variant);
+        if (!m_not_run_reason.empty()) return ended_before_running(std::move(cell), CellStatus::skipped, m_not_run_reason);
         const BackendProbe& probe = m_probes[backend_name];
-        if (!probe.available) return skipped(std::move(cell), CellStatus::skipped, "unavailable: " + probe.reason);
+        if (!probe.available)
+            return ended_before_running(std::move(cell), CellStatus::skipped, "unavailable: " + probe.reason);
         Backend& backend = *m_backends.at(backend_name);
         if (!backend.supports(op))
-            return skipped(std::move(cell), CellStatus::skipped,
-                           op.kind + "/" + op.algorithm + " is not implemented on " + backend_name);
+            return ended_before_running(std::move(cell), CellStatus::skipped,
+                                        op.kind + "/" + op.algorithm + " is not implemented on " + backend_name);
 
         const int runs = m_options.plan.runs.value_or(op.runs);
-        Buffer reference(dtype, cell.output_shape);
-        Buffer current(dtype, cell.output_shape);
+        const bool named = backend.writes_named_outputs();
+        CellRun result;
+        result.shared = cell;
         std::vector<double> times;
-        std::set<std::string> distinct;
+        if (!named) {
+            OutputTrack& track = result.tracks[""];
+            track.cell = cell;
+            track.reference.emplace(output_dtype(op.kind, op.params), cell.output_shape);
+            track.current.emplace(output_dtype(op.kind, op.params), cell.output_shape);
+        }
+        int completed = 0;
         try {
             if (!inputs) {
                 inputs = generate_inputs(op);
                 const auto names = input_names(op);
                 for (std::size_t i = 0; i < inputs->buffers.size(); ++i)
-                    dump(op, "inputs/" + names[i] + ".npy", inputs->buffers[i]);
+                    dump(op, "inputs/" + names[i], inputs->buffers[i]);
             }
             if (m_prepared_backends.insert(backend_name).second) backend.prepare(op, *inputs);
             for (int r = 1; r <= runs; ++r) {
                 if (interrupted()) break;
                 if (m_options.progress)
                     m_options.progress({m_cell_number, m_plan.cells.size(), op.id, backend_name, variant.name, r, runs});
-                Buffer& out = r == 1 ? reference : current;
-                times.push_back(backend.run(op, variant, out));
-                cell.digests.push_back(digest_bytes(out.bytes()));
-                distinct.insert(cell.digests.back());
-                cell.runs = static_cast<std::size_t>(r);
-                if (r == 1) continue;
-                record_comparison(op, cell, variant, reference, current, r);
+                if (!named) {
+                    OutputTrack& track = result.tracks.at("");
+                    times.push_back(backend.run(op, variant, r == 1 ? *track.reference : *track.current));
+                    absorb(op, variant, track, r);
+                } else {
+                    RunContext context;
+                    context.run = r;
+                    context.run_dir = (fs::path(runs_root()) / op.id / backend_name / path_safe(variant.name) /
+                                       ("run-" + std::to_string(r))).string();
+                    context.keep_run_files = m_options.keep_runs;
+                    context.interrupt = m_options.interrupt;
+                    RunOutputs produced = backend.run_named(op, variant, context);
+                    times.push_back(produced.seconds);
+                    absorb_named(op, variant, cell, result, std::move(produced), r);
+                }
+                completed = r;
             }
+        } catch (const RunFailure& e) {
+            return failed(std::move(result), e.what(), e.detail(), completed);
         } catch (const Error& e) {
-            return skipped(std::move(cell), CellStatus::error, e.what());
+            return failed(std::move(result), e.what(), "", completed);
         } catch (const std::exception& e) {
-            return skipped(std::move(cell), CellStatus::error, std::string("unexpected failure: ") + e.what());
+            return failed(std::move(result), std::string("unexpected failure: ") + e.what(), "", completed);
         }
-        if (cell.runs == 0) return skipped(std::move(cell), CellStatus::skipped, "interrupted before the first run");
+        if (completed == 0)
+            return ended_before_running(std::move(result.shared), CellStatus::skipped, "interrupted before the first run");
 
-        cell.distinct_outputs = distinct.size();
-        cell.time.cold_s = times.front();
+        TimingStats time;
+        time.cold_s = times.front();
         std::vector<double> warm(times.size() > 1 ? times.begin() + 1 : times.begin(), times.end());
-        cell.time.min_s = *std::min_element(warm.begin(), warm.end());
-        cell.time.max_s = *std::max_element(warm.begin(), warm.end());
-        cell.time.median_s = median(warm);
+        time.min_s = *std::min_element(warm.begin(), warm.end());
+        time.max_s = *std::max_element(warm.begin(), warm.end());
+        time.median_s = median(warm);
+        result.shared.runs = static_cast<std::size_t>(completed);
+        result.shared.time = time;
+        for (auto& [name, track] : result.tracks) finish_track(op, variant, track, time, completed, name);
+        return result;
+    }
+
+    // The whole cell failed in run `completed + 1`: every output known so far carries the error.
+    CellRun failed(CellRun run, const std::string& reason, const std::string& detail, int completed) {
+        run.shared.status = CellStatus::error;
+        run.shared.reason = reason;
+        run.shared.error_detail = detail;
+        run.shared.runs = static_cast<std::size_t>(completed);
+        run.whole = true;
+        for (auto& [name, track] : run.tracks) {
+            track.cell.status = CellStatus::error;
+            if (track.cell.reason.empty()) track.cell.reason = reason;
+            track.cell.error_detail = detail;
+            track.cell.runs = static_cast<std::size_t>(completed);
+            track.reference.reset();
+        }
+        return run;
+    }
+
+    void finish_track(const OpSpec& op, const Variant& variant, OutputTrack& track, const TimingStats& time,
+                      int completed, const std::string& name) {
+        Cell& cell = track.cell;
+        cell.time = time;
+        if (cell.status != CellStatus::ok) {
+            track.reference.reset();
+            return;
+        }
+        cell.runs = static_cast<std::size_t>(completed);
+        cell.distinct_outputs = track.distinct.size();
         if (cell.runs >= 2 && cell.run_to_run.differing_runs == 0)
             cell.p_diff_95 = 1.0 - std::pow(0.05, 1.0 / static_cast<double>(cell.runs - 1));
+        const Buffer& reference = *track.reference;
+        const DType dtype = reference.dtype();
         if (reference.elements() <= k_max_reference_values)
             for (std::size_t i = 0; i < reference.elements(); ++i)
                 cell.reference_values.push_back(describe_value(dtype, reference.data() + i * dtype_size(dtype)));
-        if (cell.run_to_run.differing_runs > 0)
-            dump(op, backend_name + "/" + variant.name + "/reference.npy", reference);
-        return {std::move(cell), std::move(reference)};
+        if (cell.run_to_run.differing_runs > 0) dump(op, cell_dump_dir(cell.backend, variant, name) + "reference", reference);
+        track.current.reset();
+    }
+
+    // Run `run` of a single-output cell has been written into the track's reference (run 1) or
+    // current buffer.
+    void absorb(const OpSpec& op, const Variant& variant, OutputTrack& track, int run) {
+        Cell& cell = track.cell;
+        const Buffer& out = run == 1 ? *track.reference : *track.current;
+        cell.digests.push_back(digest_bytes(out.bytes()));
+        track.distinct.insert(cell.digests.back());
+        cell.runs = static_cast<std::size_t>(run);
+        if (run > 1) record_comparison(op, cell, variant, *track.reference, *track.current, run, "");
+    }
+
+    void absorb_named(const OpSpec& op, const Variant& variant, const Cell& shared, CellRun& result,
+                      RunOutputs produced, int run) {
+        std::set<std::string> seen;
+        for (auto& [name, buffer] : produced.outputs) {
+            seen.insert(name);
+            auto [it, fresh] = result.tracks.try_emplace(name);
+            OutputTrack& track = it->second;
+            if (fresh) {
+                track.cell = shared;
+                if (run > 1) fail_track(track, "run 1 did not write " + name + "; run " + std::to_string(run) + " did");
+            }
+            if (track.cell.status != CellStatus::ok) continue;
+            if (run == 1) {
+                track.cell.output_dtype = std::string(dtype_name(buffer.dtype()));
+                track.cell.output_shape = buffer.shape();
+                track.reference.emplace(std::move(buffer));
+            } else {
+                track.current.emplace(std::move(buffer));
+            }
+            absorb(op, variant, track, run);
+        }
+        for (const auto& pattern : produced.missing) {
+            seen.insert(pattern);
+            auto [it, fresh] = result.tracks.try_emplace(pattern);
+            if (fresh) it->second.cell = shared;
+            fail_track(it->second, "run " + std::to_string(run) + " wrote no file " +
+                                       (is_glob(pattern) ? "matching " : "named ") + pattern + " in {out}");
+        }
+        for (auto& [name, track] : result.tracks)
+            if (!seen.count(name)) fail_track(track, "run " + std::to_string(run) + " did not write " + name);
+    }
+
+    static void fail_track(OutputTrack& track, const std::string& reason) {
+        if (track.cell.status != CellStatus::ok) return; // the first failure is the one to fix
+        track.cell.status = CellStatus::error;
+        track.cell.reason = reason;
+        track.reference.reset();
+        track.current.reset();
     }
 
     void record_comparison(const OpSpec& op, Cell& cell, const Variant& variant, const Buffer& reference,
-                           const Buffer& current, int run) {
+                           const Buffer& current, int run, const std::string& output) {
         RunToRun& rr = cell.run_to_run;
         ++rr.compared_runs;
         DiffStats diff;
-        if (cell.digests.back() == cell.digests.front()) {
+        if (cell.digests.back() == cell.digests.front() && reference.dtype() == current.dtype() &&
+            reference.shape() == current.shape()) {
             // Equal 128-bit digests: identical without reading the buffers again.
             diff.elements = reference.elements();
             diff.ulp_histogram[0] = reference.elements();
+            diff.raw_bytes = reference.dtype() == DType::bytes;
         } else {
             diff = compare_buffers(reference, current);
         }
@@ -267,7 +515,7 @@ private:
             if (!rr.first_differing_run) {
                 rr.first_differing_run = static_cast<std::size_t>(run);
                 if (op.kind == "rng") rr.same_multiset = same_multiset(reference, current);
-                dump(op, cell.backend + "/" + variant.name + "/run-" + std::to_string(run) + ".npy", current);
+                dump(op, cell_dump_dir(cell.backend, variant, output) + "run-" + std::to_string(run), current);
             }
         }
         if (rr.compared_runs == 1) rr.diff = diff;
@@ -322,6 +570,7 @@ private:
     std::size_t m_cell_number = 0;
     std::string m_not_run_reason; // a required backend is missing: every cell is skipped
     std::set<std::string> m_prepared_backends; // for the op running now
+    std::string m_temp_runs_root;              // made for exec runs when there is no dump directory
 };
 
 } // namespace

@@ -22,7 +22,8 @@ struct RunOptions {
     PlanOptions plan;
     std::vector<std::string> require;       // --require: these backends must be available
     bool strict = false;                     // unstated axes expect "identical"
-    std::string dump_dir;                    // empty: no dumps
+    std::string dump_dir;                    // empty: no dumps; exec run directories go here too
+    bool keep_runs = false;                  // --keep-runs: leave exec run directories in place
     std::function<void(const Progress&)> progress;
     const std::atomic<bool>* interrupt = nullptr; // set by SIGINT: stop after the current run
 };

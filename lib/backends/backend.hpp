@@ -1,10 +1,13 @@
 // The Backend interface (DESIGN.md §8): where an op executes. The runner drives every backend
 // through this interface only; tests drive it with a fake backend.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 #include "common/buffer.hpp"
+#include "common/error.hpp"
+#include "io/npy_reader.hpp"
 #include "scenario/scenario.hpp"
 
 namespace detaudit {
@@ -21,6 +24,32 @@ struct OpInputs {
     std::vector<Buffer> buffers;
 };
 
+// What a backend that writes named outputs needs to know about one run.
+struct RunContext {
+    int run = 1;                         // 1-based
+    std::string run_dir;                 // fresh for this run: exec's {out} is run_dir/out, logs beside it
+    bool keep_run_files = false;         // --keep-runs: leave run_dir/out in place
+    const std::atomic<bool>* interrupt = nullptr;
+};
+
+// One run's named outputs (exec: the files the program wrote, .npz members as "file.npz:member").
+struct RunOutputs {
+    std::vector<NamedBuffer> outputs;
+    std::vector<std::string> missing;    // declared outputs or globs that matched no file
+    double seconds = 0;
+};
+
+// A run that failed with more to say than one line (an external program's stderr tail).
+class RunFailure : public Error {
+public:
+    RunFailure(const std::string& message, std::string detail)
+        : Error(ErrorKind::runtime, message), m_detail(std::move(detail)) {}
+    const std::string& detail() const { return m_detail; }
+
+private:
+    std::string m_detail;
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -32,6 +61,10 @@ public:
     // One run into `out` (already sized). Returns the seconds spent in the op itself.
     // Throws detaudit::Error (runtime) on failure.
     virtual double run(const OpSpec& op, const Variant& variant, Buffer& out) = 0;
+    // Backends whose runs produce several named outputs of types known only afterwards (host:
+    // an exec program's files) return true and implement run_named instead of run.
+    virtual bool writes_named_outputs() const { return false; }
+    virtual RunOutputs run_named(const OpSpec& op, const Variant& variant, const RunContext& context);
 };
 
 // Every backend compiled into this binary, cpu first.

@@ -1,5 +1,6 @@
 #include "backend.hpp"
 #include "cpu_backend.hpp"
+#include "host_backend.hpp"
 #if DETAUDIT_WITH_CUDA
 #include "cuda_backend.hpp"
 #endif
@@ -12,15 +13,21 @@ std::vector<std::unique_ptr<Backend>> make_compiled_backends() {
 #if DETAUDIT_WITH_CUDA
     backends.push_back(std::make_unique<CudaBackend>());
 #endif
+    backends.push_back(std::make_unique<HostBackend>());
     return backends;
 }
 
 std::vector<std::string> compiled_backend_names() {
 #if DETAUDIT_WITH_CUDA
-    return {"cpu", "cuda"};
+    return {"cpu", "cuda", "host"};
 #else
-    return {"cpu"};
+    return {"cpu", "host"};
 #endif
+}
+
+RunOutputs Backend::run_named(const OpSpec& op, const Variant&, const RunContext&) {
+    throw Error(ErrorKind::runtime, name() + " backend: " + op.kind + " writes one output; run_named is for backends that "
+                                              "write named outputs");
 }
 
 } // namespace detaudit

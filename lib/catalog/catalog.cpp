@@ -1,6 +1,9 @@
 #include "catalog.hpp"
 #include <cmath>
+#include <cctype>
 #include <limits>
+#include <set>
+#include "exec/placeholders.hpp"
 #include "kernels/common/binned_sum.hpp"
 #include "scenario/json_path.hpp"
 
@@ -102,6 +105,20 @@ std::vector<KindSpec> build_catalog() {
          {"exponent", ParamType::optional_input_distribution, nullptr, {"uniform", "normal", "cancelling"},
           "distribution of the exponents y: required for pow, not allowed otherwise"}},
         {{"libm", "the platform C library (expf, logf, ... for f32)", {{"cpu", DC::variant_invariant}}}}});
+    kinds.push_back(KindSpec{
+        "exec",
+        "Runs your own program (argv, no shell) once per run and compares the files it writes into {out}: "
+        ".npy/.npz arrays element by element, any other file byte by byte.",
+        {{"command", ParamType::command, nullptr, {},
+          "argv: the program and its arguments, run directly (no shell); placeholders {out}, {run}, {variant}"},
+         {"outputs", ParamType::output_patterns, nullptr, {},
+          "files the program writes, relative to {out}; globs (*, ?, [..]) match several, each compared by name"},
+         {"env", ParamType::environment, nlohmann::json::object(), {},
+          "environment variables set for the program (on top of detaudit's own); placeholders allowed"},
+         {"timeout_s", ParamType::seconds, 600, {}, "seconds before the program's whole process group is killed"},
+         {"cwd", ParamType::directory, "", {},
+          "working directory, relative to the scenario file's directory (default: that directory)"}},
+        {{"program", "whatever the program does: measured, not claimed", {{"host", DC::unknown}}}}});
     return kinds;
 }
 
@@ -151,6 +168,76 @@ uint64_t checked_product(uint64_t a, uint64_t b, const std::string& what, const 
 }
 
 bool is_integer(const nlohmann::json& v) { return v.is_number_integer() || v.is_number_unsigned(); }
+
+bool is_env_name(const std::string& name) {
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+    for (char c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    return true;
+}
+
+void check_template(const std::string& text, const std::string& pointer, const ScenarioErrors& errors) {
+    if (const auto error = placeholder_error(text)) errors.fail(pointer, *error);
+}
+
+nlohmann::json normalise_command(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors) {
+    if (!v.is_array() || v.empty())
+        errors.fail(pointer, "expected a non-empty array of strings, the program and its arguments, e.g. "
+                             "[\"python3\", \"train.py\", \"--out\", \"{out}\"], got " + describe_json(v));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string p = child_pointer(pointer, i);
+        if (!v[i].is_string()) errors.fail(p, "expected a string, got " + describe_json(v[i]));
+        const std::string arg = v[i].get<std::string>();
+        if (i == 0 && arg.empty()) errors.fail(p, "expected the program to run, got an empty string");
+        if (arg.find('\0') != std::string::npos) errors.fail(p, "contains a NUL character");
+        check_template(arg, p, errors);
+    }
+    return v;
+}
+
+// Output patterns stay inside {out}: relative, no ".." component, no placeholders (an output's
+// name must be the same in every run to be compared across runs).
+nlohmann::json normalise_outputs(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors) {
+    if (!v.is_array() || v.empty())
+        errors.fail(pointer, "expected a non-empty array of file names or globs relative to {out}, e.g. "
+                             "[\"weights.npy\", \"logits/*.npy\"], got " + describe_json(v));
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string p = child_pointer(pointer, i);
+        if (!v[i].is_string() || v[i].get<std::string>().empty())
+            errors.fail(p, "expected a non-empty file name or glob, got " + describe_json(v[i]));
+        const std::string name = v[i].get<std::string>();
+        if (name.front() == '/') errors.fail(p, "must be relative to {out}, got the absolute path \"" + name + "\"");
+        std::size_t start = 0;
+        while (start <= name.size()) {
+            const std::size_t slash = std::min(name.find('/', start), name.size());
+            const std::string part = name.substr(start, slash - start);
+            if (part == "..") errors.fail(p, "must stay inside {out}: \"" + name + "\" has a '..' component");
+            if (part.empty() || part == ".")
+                errors.fail(p, "expected a path like \"sub/file.npy\" without empty or '.' components, got \"" + name + "\"");
+            start = slash + 1;
+        }
+        if (name.find_first_of("{}") != std::string::npos)
+            errors.fail(p, "output names cannot hold placeholders or braces: they name the same file in every run");
+        if (name.find('\0') != std::string::npos) errors.fail(p, "contains a NUL character");
+        if (!seen.insert(name).second) errors.fail(p, "listed twice: \"" + name + "\"");
+    }
+    return v;
+}
+
+nlohmann::json normalise_environment(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors) {
+    if (!v.is_object())
+        errors.fail(pointer, "expected an object of NAME -> string, e.g. {\"PYTHONHASHSEED\": \"0\"}, got " +
+                                 describe_json(v));
+    for (auto& [name, value] : v.items()) {
+        const std::string p = child_pointer(pointer, name);
+        if (!is_env_name(name)) errors.fail(p, "expected an environment variable name of letters, digits and '_' not starting with a digit");
+        if (!value.is_string()) errors.fail(p, "expected a string value, got " + describe_json(value));
+        if (value.get<std::string>().find('\0') != std::string::npos) errors.fail(p, "contains a NUL character");
+        check_template(value.get<std::string>(), p, errors);
+    }
+    return v;
+}
 
 double finite_number(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors,
                      const std::string& what) {
@@ -279,6 +366,27 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
             out[spec.name] = value.is_null() ? value : normalise_input(value, pointer, errors);
             break;
         case ParamType::index_distribution: break; // needs `bins`: below
+        case ParamType::command:
+            if (value.is_null()) errors.fail(pointer, "missing: the program to run and its arguments, e.g. [\"python3\", \"train.py\", \"{out}\"]");
+            out[spec.name] = normalise_command(value, pointer, errors);
+            break;
+        case ParamType::output_patterns:
+            if (value.is_null()) errors.fail(pointer, "missing: the files the program writes into {out}, e.g. [\"weights.npy\"]");
+            out[spec.name] = normalise_outputs(value, pointer, errors);
+            break;
+        case ParamType::environment: out[spec.name] = normalise_environment(value, pointer, errors); break;
+        case ParamType::seconds: {
+            const double seconds = finite_number(value, pointer, errors, "a positive number of seconds");
+            if (!(seconds > 0) || seconds > 7 * 86400)
+                errors.fail(pointer, "expected a positive number of seconds up to 604800 (a week), got " + describe_json(value));
+            out[spec.name] = value;
+            break;
+        }
+        case ParamType::directory:
+            if (!value.is_string() || value.get<std::string>().find('\0') != std::string::npos)
+                errors.fail(pointer, "expected a directory path (relative to the scenario file), got " + describe_json(value));
+            out[spec.name] = value;
+            break;
         }
     }
     if (kind.name == "scatter_add") {
@@ -312,7 +420,8 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
     return out;
 }
 
-DType output_dtype(const std::string&, const nlohmann::json& params) {
+DType output_dtype(const std::string& kind, const nlohmann::json& params) {
+    if (kind == "exec") return DType::bytes; // each file's own type is known once it is read
     return *parse_dtype(params.at("dtype").get<std::string>());
 }
 
@@ -325,6 +434,7 @@ std::vector<std::size_t> output_shape(const std::string& kind, const nlohmann::j
 }
 
 uint64_t input_bytes(const std::string& kind, const nlohmann::json& params) {
+    if (kind == "exec") return 0;
     const uint64_t element = dtype_size(output_dtype(kind, params));
     if (kind == "reduce") return params.at("n").get<uint64_t>() * element;
     if (kind == "matmul") {

@@ -20,6 +20,11 @@ enum class ParamType {
     input_distribution, // {"distribution": "uniform", "low": -1, "high": 1} and friends
     optional_input_distribution, // the same, or absent (null default); the kind says when it is required
     index_distribution, // {"distribution": "uniform"} or {"distribution": "hot", "fraction": 0.9, "hot_bins": 16}
+    command,            // exec: a non-empty argv array of strings, placeholders allowed
+    output_patterns,    // exec: a non-empty array of relative paths or globs inside {out}
+    environment,        // exec: an object NAME -> string (placeholders allowed)
+    seconds,            // a positive number of seconds
+    directory,          // a path, relative to the scenario file's directory ("" : that directory)
 };
 
 struct ParamSpec {

@@ -5,7 +5,7 @@ namespace detaudit {
 namespace {
 constexpr std::array k_all = {DType::f32, DType::f64, DType::i64, DType::bool_, DType::i8,
                               DType::i16, DType::i32, DType::u8,  DType::u16,   DType::u32,
-                              DType::u64, DType::f16, DType::c64, DType::c128};
+                              DType::u64, DType::f16, DType::c64, DType::c128, DType::bytes};
 }
 
 std::string_view dtype_name(DType t) {
@@ -24,6 +24,7 @@ std::string_view dtype_name(DType t) {
     case DType::f16: return "f16";
     case DType::c64: return "c64";
     case DType::c128: return "c128";
+    case DType::bytes: return "bytes";
     }
     return "?";
 }
@@ -37,6 +38,7 @@ std::optional<DType> parse_dtype(std::string_view name) {
 std::size_t dtype_size(DType t) {
     switch (t) {
     case DType::bool_:
+    case DType::bytes:
     case DType::i8:
     case DType::u8: return 1;
     case DType::i16:
@@ -80,6 +82,7 @@ std::string_view numpy_descr(DType t) {
     case DType::f16: return "<f2";
     case DType::c64: return "<c8";
     case DType::c128: return "<c16";
+    case DType::bytes: return "|V1";
     }
     return "|V1";
 }

@@ -211,6 +211,25 @@ template <typename T, bool k_bool = false> void compare_integers(const Buffer& r
     s.identical = s.differing_elements == 0;
 }
 
+// Bytes that are not an array have no magnitude: only which bytes differ, and the first offset.
+void compare_raw_bytes(const Buffer& ref, const Buffer& other, DiffStats& s) {
+    const uint8_t* a = ref.as<uint8_t>();
+    const uint8_t* b = other.as<uint8_t>();
+    scan_differing_chunks(a, b, ref.elements(), s, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            if (a[i] == b[i]) {
+                ++s.ulp_histogram[0];
+                continue;
+            }
+            ++s.differing_elements;
+            if (!s.first_difference)
+                s.first_difference = FirstDifference{i, describe_value(DType::bytes, ref.data() + i),
+                                                     describe_value(DType::bytes, other.data() + i)};
+        }
+    });
+    s.identical = s.differing_elements == 0;
+}
+
 template <typename T> ValueText describe_integer(const std::byte* element) {
     T v;
     std::memcpy(&v, element, sizeof v);
@@ -288,16 +307,20 @@ ValueText describe_value(DType dtype, const std::byte* element) {
     case DType::u16: return describe_integer<uint16_t>(element);
     case DType::u32: return describe_integer<uint32_t>(element);
     case DType::u64: return describe_integer<uint64_t>(element);
+    case DType::bytes: return describe_integer<uint8_t>(element);
     }
     return {"?", "0x0"};
 }
 
 DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
     DiffStats s;
+    s.raw_bytes = reference.dtype() == DType::bytes && other.dtype() == DType::bytes;
     if (reference.dtype() != other.dtype() || reference.shape() != other.shape()) {
         s.identical = false;
         s.shape_mismatch = true;
-        s.mismatch_detail = shape_text(reference) + " vs " + shape_text(other);
+        s.mismatch_detail = s.raw_bytes ? "sizes differ: " + std::to_string(reference.elements()) + " vs " +
+                                              std::to_string(other.elements()) + " bytes"
+                                        : shape_text(reference) + " vs " + shape_text(other);
         return s;
     }
     s.elements = reference.elements();
@@ -316,6 +339,7 @@ DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
     case DType::u16: compare_integers<uint16_t>(reference, other, s); break;
     case DType::u32: compare_integers<uint32_t>(reference, other, s); break;
     case DType::u64: compare_integers<uint64_t>(reference, other, s); break;
+    case DType::bytes: compare_raw_bytes(reference, other, s); break;
     }
     return s;
 }
@@ -326,6 +350,7 @@ void merge_diff(DiffStats& total, const DiffStats& next) {
         total.mismatch_detail = next.mismatch_detail;
     }
     total.identical = total.identical && next.identical;
+    total.raw_bytes = total.raw_bytes || next.raw_bytes;
     total.elements = std::max(total.elements, next.elements);
     total.differing_elements = std::max(total.differing_elements, next.differing_elements);
     total.max_ulp = std::max(total.max_ulp, next.max_ulp);

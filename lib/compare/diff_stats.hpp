@@ -29,6 +29,7 @@ struct FirstDifference {
 struct DiffStats {
     bool identical = true;
     bool shape_mismatch = false;   // dtype or shape differ: nothing else is comparable
+    bool raw_bytes = false;        // files that are not arrays: elements are bytes, no ULP or magnitude
     std::string mismatch_detail;
     std::size_t elements = 0;
     std::size_t differing_elements = 0; // bits differ

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <utility>
 #include <fmt/format.h>
 
@@ -203,6 +204,7 @@ std::string render_table(const std::vector<Row>& rows, bool color) {
 std::string diff_brief(const DiffStats& d) {
     if (d.shape_mismatch) return fmt::format("differs ({})", d.mismatch_detail);
     if (d.identical) return "identical";
+    if (d.raw_bytes) return fmt::format("differs, {} bytes", d.differing_elements);
     std::string text = fmt::format("differs, {} ULP", d.max_ulp);
     if (d.nan_mismatches > 0) text += fmt::format(", {} NaN mismatches", d.nan_mismatches);
     return text;
@@ -210,6 +212,9 @@ std::string diff_brief(const DiffStats& d) {
 
 std::string diff_details(const DiffStats& d) {
     if (d.shape_mismatch) return d.mismatch_detail;
+    if (d.raw_bytes)
+        return fmt::format("{} of {} bytes differ{}", d.differing_elements, d.elements,
+                           d.first_difference ? fmt::format("; first at offset {}", d.first_difference->index) : "");
     std::string text =
         fmt::format("{} of {} elements differ, max {} ULP, max abs {:g}, max rel {:g}",
                     d.differing_elements, d.elements, d.max_ulp, d.max_abs, d.max_rel);
@@ -313,7 +318,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
             const bool failed = v.cell_failed_r2r[i] || v.cell_failed_across[i];
             Row row;
             // The op id only on its first row: the table reads as groups.
-            row.push_back({i == 0 ? op.id : std::string()});
+            row.push_back({i == 0 ? display_name(op) : std::string()});
             row.push_back({c.backend});
             row.push_back({c.variant});
             row.push_back({std::to_string(c.runs), Tone::plain, true});
@@ -384,7 +389,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
             } else if (verdicts[o].cross_gated[i]) {
                 gate = "  " + paint("pass", Tone::good, color);
             }
-            cross += fmt::format("  {} [{}]: {} vs {}: {}{}\n", op.id, c.variant, c.reference,
+            cross += fmt::format("  {} [{}]: {} vs {}: {}{}\n", display_name(op), c.variant, c.reference,
                                  c.other, verdict, gate);
             if (options.verbose && !same) cross += fmt::format("    {}\n", diff_details(c.diff));
         }
@@ -397,7 +402,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         std::string details;
         for (const auto& op : report.operations) {
             for (const auto& c : op.cells) {
-                std::string where = fmt::format("  {} {} {}: ", op.id, c.backend, c.variant);
+                std::string where = fmt::format("  {} {} {}: ", display_name(op), c.backend, c.variant);
                 if (c.status != CellStatus::ok) {
                     details += where;
                     details += fmt::format("{}: {}\n", cell_status_name(c.status), c.reason);
@@ -416,7 +421,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
                                                    c.runs, *c.p_diff_95);
                 }
                 if (const CellComparison* a = find_across(op, c); a && !a->diff.identical) {
-                    details += fmt::format("  {} {} {} vs {}: {}\n", op.id, c.backend, c.variant,
+                    details += fmt::format("  {} {} {} vs {}: {}\n", display_name(op), c.backend, c.variant,
                                            a->reference, diff_details(a->diff));
                 }
             }
@@ -428,10 +433,28 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
     std::string errors;
     std::map<std::pair<std::string, std::string>, std::size_t> skips;
     std::vector<std::pair<std::string, std::string>> skip_order;
+    // An exec program that failed fails every output of its cell: one line for all of them.
+    std::map<std::string, std::size_t> error_count;
+    auto error_key = [](const OperationReport& op, const Cell& c) {
+        return op.id + "\n" + c.backend + "\n" + c.variant + "\n" + c.reason;
+    };
+    for (const auto& op : report.operations)
+        for (const auto& c : op.cells)
+            if (c.status == CellStatus::error) ++error_count[error_key(op, c)];
+    std::set<std::string> reported_errors;
     for (const auto& op : report.operations) {
         for (const auto& c : op.cells) {
             if (c.status == CellStatus::error) {
-                errors += fmt::format("  {} {} {}: {}\n", op.id, c.backend, c.variant, c.reason);
+                const std::string key = error_key(op, c);
+                const std::string who = error_count[key] > 1 ? op.id : display_name(op);
+                if (!reported_errors.insert(key).second) continue;
+                errors += fmt::format("  {} {} {}: {}\n", who, c.backend, c.variant, c.reason);
+                if (!c.error_detail.empty()) {
+                    std::string detail = c.error_detail;
+                    std::size_t pos = 0;
+                    while ((pos = detail.find('\n', pos)) != std::string::npos) detail.replace(pos, 1, "\n      | "), pos += 9;
+                    errors += "      | " + detail + "\n";
+                }
             } else if (c.status == CellStatus::skipped && !options.verbose) {
                 auto key = std::make_pair(c.backend, c.reason);
                 if (skips[key]++ == 0) skip_order.push_back(key);
@@ -450,7 +473,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
     std::string failed, not_evaluated, passed;
     for (const auto& op : report.operations) {
         for (const auto& e : op.expectations) {
-            std::string what = fmt::format("{} {} {} (expected {})", op.id, e.backend, e.axis,
+            std::string what = fmt::format("{} {} {} (expected {})", display_name(op), e.backend, e.axis,
                                            expected_text(e.expected));
             if (!e.evaluated) {
                 not_evaluated += fmt::format("  {}: {}\n", what, e.detail);
@@ -470,7 +493,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
     std::string contradictions;
     for (const auto& op : report.operations) {
         for (const auto& line : op.design_contradictions) {
-            contradictions += fmt::format("  {}: {}\n", op.id, line);
+            contradictions += fmt::format("  {}: {}\n", display_name(op), line);
         }
     }
     if (!contradictions.empty()) {

@@ -33,7 +33,7 @@ std::string render_what_changes(const AuditReport& report) {
     std::vector<std::string> interactions;
     for (const auto& op : report.operations) {
         for (const auto& a : op.attribution) {
-            const std::string who = op.id + " on " + a.backend;
+            const std::string who = display_name(op) + " on " + a.backend;
             if (a.run_to_run_nondeterministic) run_to_run.push_back(who);
             for (const auto& effect : a.axes) {
                 if (!effect.changes_results) {
@@ -72,7 +72,7 @@ std::string render_cost_of_determinism(const AuditReport& report) {
     std::map<std::string, std::vector<Timing>> families; // family + backend -> timings
     for (const auto& op : report.operations)
         for (const auto& c : op.cells)
-            if (c.variant == "base" && c.status == CellStatus::ok) {
+            if (c.variant == "base" && c.status == CellStatus::ok && op.kind != "exec") { // a program is not an algorithm
                 const auto design = op.design_class.find(c.backend);
                 families[family_of(op) + " on " + c.backend].push_back(
                     {op.algorithm, design == op.design_class.end() ? "" : design->second, c.time.median_s});

@@ -28,6 +28,7 @@ Json cell_json(const Cell& c) {
     j["settings"] = c.settings;
     j["status"] = cell_status_name(c.status);
     if (c.status != CellStatus::ok) j["reason"] = c.reason;
+    if (!c.error_detail.empty()) j["error_detail"] = c.error_detail;
     j["runs"] = c.runs;
     j["distinct_outputs"] = c.distinct_outputs;
     j["digests"] = c.digests;
@@ -83,6 +84,7 @@ Json attribution_json(const Attribution& a) {
 Json operation_json(const OperationReport& op) {
     Json j;
     j["id"] = op.id;
+    if (!op.output.empty()) j["output"] = op.output;
     j["kind"] = op.kind;
     j["algorithm"] = op.algorithm;
     j["description"] = op.description;
@@ -139,6 +141,7 @@ Json build(const AuditReport& report) {
                                 {"device", b.device}});
     }
     j["backends"] = std::move(backends);
+    if (!report.runs_dir.empty()) j["runs_dir"] = report.runs_dir;
     j["summary"] = summary_json(report.summary);
     Json operations = Json::array();
     for (const auto& op : report.operations) operations.push_back(operation_json(op));
@@ -151,6 +154,7 @@ Json build(const AuditReport& report) {
 nlohmann::ordered_json diff_to_json(const DiffStats& d) {
     Json j;
     j["identical"] = d.identical;
+    if (d.raw_bytes) j["raw_bytes"] = true; // elements are bytes of a file that is not an array
     // Only present when true: then nothing else in the object is comparable.
     if (d.shape_mismatch) {
         j["shape_mismatch"] = true;

@@ -94,12 +94,12 @@ std::string render_junit(const AuditReport& report) {
         Counts n = count(op);
         out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
                            "skipped=\"{}\" time=\"{:.6f}\">\n",
-                           xml_escape(op.id), n.tests, n.failures, n.skipped,
+                           xml_escape(display_name(op)), n.tests, n.failures, n.skipped,
                            operation_seconds(op));
         for (const auto& e : op.expectations) {
             std::string testcase = e.backend.empty() ? e.axis : e.backend + "." + e.axis;
             out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
-                               xml_escape("detaudit." + op.id), xml_escape(testcase));
+                               xml_escape("detaudit." + display_name(op)), xml_escape(testcase));
             const std::string body =
                 fmt::format("expected {}: {}", expected_text(e.expected), e.detail);
             if (!e.evaluated) {

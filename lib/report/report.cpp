@@ -24,6 +24,8 @@ std::string_view measured_class_name(MeasuredClass c) {
     return "not_measured";
 }
 
+std::string display_name(const OperationReport& op) { return op.output.empty() ? op.id : op.id + ":" + op.output; }
+
 std::string_view cell_status_name(CellStatus s) {
     switch (s) {
     case CellStatus::ok: return "ok";
@@ -65,9 +67,12 @@ std::string describe_differing_changes(const AxisEffect& effect) {
     for (const auto& c : effect.changes) {
         if (c.identical) continue;
         char line[160];
-        std::snprintf(line, sizeof line, "%s→%s: up to %llu ULP, %.3g %% of elements", c.from.c_str(), c.to.c_str(),
-                      static_cast<unsigned long long>(c.max_ulp), 100.0 * c.differing_fraction);
-        text += (text.empty() ? "" : "; ") + std::string(line);
+        if (c.raw_bytes)
+            std::snprintf(line, sizeof line, "%.3g %% of bytes", 100.0 * c.differing_fraction);
+        else
+            std::snprintf(line, sizeof line, "up to %llu ULP, %.3g %% of elements",
+                          static_cast<unsigned long long>(c.max_ulp), 100.0 * c.differing_fraction);
+        text += (text.empty() ? "" : "; ") + c.from + "→" + c.to + ": " + line;
     }
     return text;
 }

@@ -41,6 +41,7 @@ struct Cell {
     nlohmann::json settings = nlohmann::json::object(); // axis -> value, every axis of the variant
     CellStatus status = CellStatus::ok;
     std::string reason;                        // skipped/error: one line
+    std::string error_detail;                  // error: more lines (an exec program's stderr tail)
     std::size_t runs = 0;                      // runs completed
     std::size_t distinct_outputs = 0;
     std::vector<std::string> digests;          // one per run, in run order
@@ -81,6 +82,7 @@ struct AxisEffect {
         bool identical = true;
         uint64_t max_ulp = 0;
         double differing_fraction = 0; // differing elements / elements
+        bool raw_bytes = false;        // a file that is not an array: no ULP
     };
     std::vector<Change> changes;     // one per variant that changes only this axis
 };
@@ -98,6 +100,7 @@ struct Attribution {
 
 struct OperationReport {
     std::string id, kind, algorithm, description;
+    std::string output; // exec: the output file (or "file.npz:member") this entry is about; else empty
     nlohmann::json parameters = nlohmann::json::object(); // normalised, defaults filled in
     std::map<std::string, std::string> design_class;  // backend -> design class name
     std::map<std::string, std::string> measured_class; // backend -> measured class name
@@ -108,6 +111,9 @@ struct OperationReport {
     std::vector<ExpectationResult> expectations;
     std::vector<Attribution> attribution;
 };
+
+// How an operation entry is named in reports: its id, or "id:output" for an exec output.
+std::string display_name(const OperationReport& op);
 
 struct BackendStatus {
     std::string name;
@@ -133,7 +139,8 @@ struct AuditReport {
     bool interrupted = false;
     nlohmann::json environment = nlohmann::json::object();
     std::vector<BackendStatus> backends;
-    std::vector<OperationReport> operations;
+    std::vector<OperationReport> operations; // an exec op has one entry per output file
+    std::string runs_dir;                    // --keep-runs without --dump-dir: where exec runs were kept
     Summary summary;
 };
 

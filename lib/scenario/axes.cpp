@@ -1,4 +1,5 @@
 #include "axes.hpp"
+#include <cctype>
 #include <thread>
 
 namespace detaudit {
@@ -11,13 +12,25 @@ const std::vector<AxisSpec>& known_axes() {
         // validate today; no CUDA kernel exists yet, so cuda cells are skipped whatever their value.
         {"cuda.block_size", "cuda", "threads per CUDA block: \"auto\" or 32 to 1024, a multiple of 32"},
         {"cuda.grid_size", "cuda", "CUDA blocks per launch: \"auto\" or a positive integer"},
+        {k_env_axis_pattern, "host",
+         "an environment variable of exec programs: a string, or null to leave it unset (default: as inherited)"},
     };
     return axes;
 }
 
+bool is_env_axis(const std::string& name) {
+    if (name.rfind(k_env_axis_prefix, 0) != 0 || name.size() == std::string_view(k_env_axis_prefix).size()) return false;
+    const std::string variable = name.substr(std::string_view(k_env_axis_prefix).size());
+    if (std::isdigit(static_cast<unsigned char>(variable[0]))) return false;
+    for (char c : variable)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    return true;
+}
+
 const AxisSpec* find_axis(const std::string& name) {
     for (const auto& a : known_axes())
-        if (a.name == name) return &a;
+        if (a.name == name && a.name != k_env_axis_pattern) return &a;
+    if (is_env_axis(name)) return &known_axes().back();
     return nullptr;
 }
 
@@ -37,6 +50,10 @@ void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, cons
         const bool number = value.is_number_integer() || value.is_number_unsigned();
         if (!(value == "auto" || (number && value.get<int64_t>() >= 1)))
             errors.fail(pointer, "expected \"auto\" or a positive grid size, got " + describe_json(value));
+    } else if (axis.name == k_env_axis_pattern) {
+        if (!(value.is_null() || value.is_string()) ||
+            (value.is_string() && value.get<std::string>().find('\0') != std::string::npos))
+            errors.fail(pointer, "expected a string (the variable's value) or null (unset), got " + describe_json(value));
     } else if (axis.name == "cpu.schedule") {
         if (!value.is_string() || (value != "static" && value != "dynamic" && value != "guided"))
             errors.fail(pointer, "expected \"static\", \"dynamic\" or \"guided\", got " + describe_json(value));
@@ -53,7 +70,10 @@ nlohmann::json default_axis_value(const std::string& axis) {
     return nullptr;
 }
 
-std::string axis_value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string axis_value_text(const nlohmann::json& v) {
+    if (v.is_null()) return "unset"; // env.NAME: null leaves the variable unset
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 namespace {
 
@@ -75,7 +95,8 @@ Variant variant_from(const nlohmann::json& base, const nlohmann::json& settings,
 
 std::vector<Variant> make_variants(const std::vector<VaryAxis>& vary, bool product) {
     nlohmann::json base = nlohmann::json::object();
-    for (const auto& a : known_axes()) base[a.name] = default_axis_value(a.name);
+    for (const auto& a : known_axes())
+        if (a.name != k_env_axis_pattern) base[a.name] = default_axis_value(a.name);
     for (const auto& axis : vary) base[axis.name] = axis.values.front();
 
     std::vector<Variant> variants{variant_from(base, base, vary)};
@@ -99,6 +120,11 @@ std::vector<Variant> make_variants(const std::vector<VaryAxis>& vary, bool produ
         variants.push_back(variant_from(base, s, vary));
     }
     return variants;
+}
+
+bool axis_applies_to(const std::string& axis, const std::string& backend) {
+    const AxisSpec* spec = find_axis(axis);
+    return spec != nullptr && spec->backend == backend;
 }
 
 bool variant_applies_to(const Variant& variant, const std::string& backend) {

@@ -15,8 +15,17 @@ struct AxisSpec {
     std::string description;
 };
 
+// env.NAME: one axis per environment variable, for the exec programs of the host backend.
+inline constexpr const char* k_env_axis_prefix = "env.";
+inline constexpr const char* k_env_axis_pattern = "env.NAME";
+
+// Every axis; env axes appear once, as the pattern "env.NAME".
 const std::vector<AxisSpec>& known_axes();
+// The spec of an axis by its name ("cpu.threads", "env.OMP_NUM_THREADS"), or nullptr.
 const AxisSpec* find_axis(const std::string& name);
+bool is_env_axis(const std::string& name);
+// Does the setting `axis` belong to `backend` (cpu.* to cpu, env.* to host)?
+bool axis_applies_to(const std::string& axis, const std::string& backend);
 void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, const std::string& pointer,
                          const ScenarioErrors& errors);
 // The value an axis takes when the scenario does not vary it.

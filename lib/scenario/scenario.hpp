@@ -25,6 +25,7 @@ struct Expectation {
 struct OpSpec {
     std::string id, kind, algorithm, description;
     std::string pointer;                  // "/operations/3", for messages
+    std::string base_dir;                 // the scenario file's directory: exec's relative cwd starts here
     nlohmann::json params;                // normalised: every parameter of the kind, defaults filled
     int runs = 0;                         // effective
     std::vector<std::string> backends;    // effective

@@ -20,7 +20,9 @@ const std::set<std::string> k_top_keys = {"detaudit", "name", "description", "se
                                           "vary", "vary_mode", "defaults", "operations"};
 const std::set<std::string> k_reserved_op_keys = {"id", "op", "algorithm", "expect", "runs",
                                                   "backends", "seed", "description"};
-const std::vector<std::string> k_backends = {"cpu", "cuda"};
+const std::vector<std::string> k_backends = {"cpu", "cuda", "host"};
+// exec runs external programs on the host backend, and only there.
+constexpr const char* k_host = "host";
 constexpr int64_t k_max_runs = 1000000;
 
 std::vector<std::string> sorted(const std::set<std::string>& s) { return {s.begin(), s.end()}; }
@@ -107,12 +109,12 @@ private:
 
     std::vector<std::string> backends_value(const nlohmann::json& v, const std::string& pointer) {
         if (!v.is_array() || v.empty())
-            m_errors.fail(pointer, "expected a non-empty array of backends (cpu, cuda), got " + describe_json(v));
+            m_errors.fail(pointer, "expected a non-empty array of backends (cpu, cuda, host), got " + describe_json(v));
         std::vector<std::string> out;
         for (std::size_t i = 0; i < v.size(); ++i) {
             const auto& b = v[i];
             if (!b.is_string() || std::find(k_backends.begin(), k_backends.end(), b.get<std::string>()) == k_backends.end())
-                m_errors.fail(child_pointer(pointer, i), "expected cpu or cuda, got " + describe_json(b));
+                m_errors.fail(child_pointer(pointer, i), "expected cpu, cuda or host, got " + describe_json(b));
             if (std::find(out.begin(), out.end(), b.get<std::string>()) != out.end())
                 m_errors.fail(child_pointer(pointer, i), "backend listed twice: " + describe_json(b));
             out.push_back(b.get<std::string>());
@@ -229,12 +231,13 @@ private:
                                                             "), got " + (v.contains("op") ? describe_json(v["op"]) : std::string("nothing")));
         op.kind = v["op"].get<std::string>();
         const KindSpec& kind = *find_kind(op.kind);
-        if (!v.contains("algorithm") || !v["algorithm"].is_string() ||
-            find_algorithm(kind, v["algorithm"].get<std::string>()) == nullptr)
+        const bool one_algorithm = kind.algorithms.size() == 1;
+        if ((!one_algorithm || v.contains("algorithm")) && (!v.contains("algorithm") || !v["algorithm"].is_string() ||
+            find_algorithm(kind, v["algorithm"].get<std::string>()) == nullptr))
             m_errors.fail(child_pointer(pointer, "algorithm"),
                           "expected an algorithm of " + op.kind + " (" + join_choices(algorithm_names(kind)) + "), got " +
                               (v.contains("algorithm") ? describe_json(v["algorithm"]) : std::string("nothing")));
-        op.algorithm = v["algorithm"].get<std::string>();
+        op.algorithm = v.contains("algorithm") ? v["algorithm"].get<std::string>() : kind.algorithms.front().name;
         if (v.contains("description")) {
             if (!v["description"].is_string())
                 m_errors.fail(child_pointer(pointer, "description"), "expected a string, got " + describe_json(v["description"]));
@@ -263,14 +266,38 @@ private:
 
         op.runs = v.contains("runs") ? runs_value(v["runs"], child_pointer(pointer, "runs"))
                   : defaults.contains("runs") ? runs_value(defaults["runs"], "/defaults/runs") : s.runs;
-        op.backends = v.contains("backends") ? backends_value(v["backends"], child_pointer(pointer, "backends"))
-                      : defaults.contains("backends") ? backends_value(defaults["backends"], "/defaults/backends")
-                                                      : s.backends;
+        op.backends = op_backends(v, pointer, s, defaults, op.kind);
+        op.base_dir = std::filesystem::absolute(std::filesystem::path(s.path)).parent_path().string();
         op.seed = v.contains("seed") ? seed_value(v["seed"], child_pointer(pointer, "seed")) : s.seed;
         if (defaults.contains("expect")) op.expect = parse_expect(defaults["expect"], "/defaults/expect");
         if (v.contains("expect"))
             for (auto& [axis, e] : parse_expect(v["expect"], child_pointer(pointer, "expect"))) op.expect[axis] = e;
         return op;
+    }
+
+    // exec ops run on host whatever the scenario's backends; host runs nothing but exec.
+    std::vector<std::string> op_backends(const nlohmann::json& v, const std::string& pointer, const Scenario& s,
+                                         const nlohmann::json& defaults, const std::string& kind) {
+        const bool exec = kind == "exec";
+        if (v.contains("backends")) {
+            const std::string p = child_pointer(pointer, "backends");
+            auto backends = backends_value(v["backends"], p);
+            for (std::size_t i = 0; i < backends.size(); ++i)
+                if (exec != (backends[i] == k_host))
+                    m_errors.fail(child_pointer(p, i), exec ? "an exec operation runs on the host backend only, got \"" + backends[i] + "\""
+                                                            : "the host backend runs exec operations only; a " + kind +
+                                                                  " operation runs on cpu or cuda");
+            return backends;
+        }
+        if (exec) return {k_host};
+        const bool from_defaults = defaults.contains("backends");
+        auto backends = from_defaults ? backends_value(defaults["backends"], "/defaults/backends") : s.backends;
+        std::erase(backends, std::string(k_host)); // "host" in a shared list is for the exec ops
+        if (backends.empty())
+            m_errors.fail(from_defaults ? "/defaults/backends" : "/backends",
+                          "lists only host, which runs exec operations, but " + child_pointer(pointer, "op") + " is a " + kind +
+                              " operation (add cpu or cuda)");
+        return backends;
     }
 
     ScenarioErrors m_errors;

@@ -256,7 +256,7 @@ class Subcommands(cc.CliTestCase):
 
     def test_version(self):
         r = self.detaudit("--version", expect_rc=cc.EXIT_OK)
-        self.assertRegex(r.stdout, r"^detaudit \d+\.\d+\.\d+ \(backends: cpu(, cuda)?\)\n$")
+        self.assertRegex(r.stdout, r"^detaudit \d+\.\d+\.\d+ \(backends: cpu(, cuda)?, host\)\n$")
         listed = r.stdout.split("backends: ")[1].rstrip(")\n").split(", ")
         rr, report, _ = self.run_report(self.scenario("s.json", small()), expect_rc=cc.EXIT_OK)
         self.assertEqual(report["tool"]["backends"], listed)

@@ -83,7 +83,7 @@ TEST_CASE("errors name the JSON pointer and what was expected") {
     CHECK(error_of(R"({"detaudit": 1, "operations": [{"id": "a", "op": "reduce", "algorithm": "fast"}]})")
               .find("/operations/0/algorithm: expected an algorithm of reduce (sequential, pairwise") != std::string::npos);
     CHECK(error_of(R"({"detaudit": 1, "operations": [{"id": "a", "op": "sort", "algorithm": "x"}]})")
-              .find("expected an operation kind (rng, reduce, matmul, scatter_add or elementwise)") != std::string::npos);
+              .find("expected an operation kind (rng, reduce, matmul, scatter_add, elementwise or exec)") != std::string::npos);
     CHECK(error_of(R"({"detaudit": 1, "colour": 1, "operations": []})").find("/colour: unknown key") != std::string::npos);
     CHECK(error_of(R"({"detaudit": 1, "vary": {"cpu.threads": [0]}, "operations": [{"id": "a", "op": "rng", "algorithm": "philox"}]})")
               .find("/vary/cpu.threads/0: expected a thread count") != std::string::npos);

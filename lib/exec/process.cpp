@@ -1,0 +1,292 @@
+#include "process.hpp"
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "common/error.hpp"
+
+extern char** environ;
+
+namespace detaudit {
+namespace {
+
+constexpr std::size_t k_tail_bytes = 4096;
+constexpr int k_poll_ms = 20;
+// After the program exits, what it left running in its group is killed; their pipe ends close
+// at once, but a read may still be pending.
+constexpr double k_drain_grace_s = 0.5;
+
+using Clock = std::chrono::steady_clock;
+
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : m_fd(fd) {}
+    Fd(Fd&& o) noexcept : m_fd(o.release()) {}
+    Fd& operator=(Fd&& o) noexcept {
+        reset(o.release());
+        return *this;
+    }
+    ~Fd() { reset(); }
+    int get() const { return m_fd; }
+    int release() {
+        const int fd = m_fd;
+        m_fd = -1;
+        return fd;
+    }
+    void reset(int fd = -1) {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = fd;
+    }
+
+private:
+    int m_fd = -1;
+};
+
+std::string os_error(const std::string& what, int err) { return what + ": " + std::strerror(err); }
+
+// One captured stream: written to its file up to the limit, counted in full, its tail kept.
+class Capture {
+public:
+    Capture(const std::string& path, uint64_t limit) : m_limit(limit) {
+        if (path.empty()) return;
+        m_file = Fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (m_file.get() < 0) throw Error(ErrorKind::runtime, os_error("cannot create the capture file " + path, errno));
+    }
+
+    void add(const char* data, std::size_t n) {
+        if (m_file.get() >= 0 && m_written < m_limit) {
+            const std::size_t keep = static_cast<std::size_t>(std::min<uint64_t>(n, m_limit - m_written));
+            write_all(data, keep);
+            m_written += keep;
+        }
+        m_total += n;
+        m_tail.append(data, n);
+        if (m_tail.size() > 2 * k_tail_bytes) m_tail.erase(0, m_tail.size() - k_tail_bytes);
+    }
+
+    void finish() {
+        if (m_file.get() >= 0 && m_total > m_written) {
+            const std::string note = "\n[detaudit: capture stopped after " + std::to_string(m_written) +
+                                     " bytes; the program wrote " + std::to_string(m_total) + " bytes in all]\n";
+            write_all(note.data(), note.size());
+        }
+        m_file.reset();
+    }
+
+    uint64_t total() const { return m_total; }
+    std::string tail() const {
+        return m_tail.size() > k_tail_bytes ? m_tail.substr(m_tail.size() - k_tail_bytes) : m_tail;
+    }
+
+private:
+    void write_all(const char* data, std::size_t n) {
+        while (n > 0) {
+            const ssize_t w = ::write(m_file.get(), data, n);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) return; // a full disk loses the capture, not the run
+            data += w;
+            n -= static_cast<std::size_t>(w);
+        }
+    }
+
+    Fd m_file;
+    uint64_t m_limit, m_written = 0, m_total = 0;
+    std::string m_tail;
+};
+
+std::vector<std::string> environment_for(const ProcessSpec& spec) {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        const std::string entry = *e;
+        const auto eq = entry.find('=');
+        if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    for (const auto& [name, value] : spec.env) {
+        if (value) env[name] = *value;
+        else env.erase(name);
+    }
+    std::vector<std::string> out;
+    for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+    return out;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+    std::vector<char*> p;
+    for (auto& s : strings) p.push_back(s.data());
+    p.push_back(nullptr);
+    return p;
+}
+
+// Reads what is available; false at end of file.
+bool pump(int fd, Capture& capture) {
+    char chunk[65536];
+    while (true) {
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n > 0) {
+            capture.add(chunk, static_cast<std::size_t>(n));
+            if (static_cast<std::size_t>(n) < sizeof chunk) return true;
+            continue;
+        }
+        if (n == 0) return false;
+        if (errno == EINTR) continue;
+        return errno == EAGAIN || errno == EWOULDBLOCK;
+    }
+}
+
+// Has the child exited? Not reaped, so its pid (the group's id) cannot be reused yet.
+bool has_exited(pid_t pid) {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+}
+
+int reap(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return status;
+}
+
+} // namespace
+
+std::string ProcessResult::describe_end(double timeout_s) const {
+    switch (end) {
+    case End::exited: return "exited with status " + std::to_string(exit_status);
+    case End::signalled: return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+    case End::timed_out: {
+        char text[64];
+        std::snprintf(text, sizeof text, "%g", timeout_s);
+        return std::string("timed out after ") + text + " s (timeout_s): its process group was killed";
+    }
+    case End::interrupted: return "interrupted: its process group was killed";
+    case End::not_started: return "could not be started: " + start_error;
+    }
+    return "?";
+}
+
+ProcessResult run_process(const ProcessSpec& spec) {
+    ProcessResult result;
+    int out_pipe[2], err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::runtime, os_error("pipe", errno));
+    Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::runtime, os_error("pipe", errno));
+    Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
+    Capture out_capture(spec.stdout_path, spec.capture_limit_bytes);
+    Capture err_capture(spec.stderr_path, spec.capture_limit_bytes);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
+    posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
+    if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // Its own process group, so a timeout kills everything it started; default signal
+    // dispositions and an empty mask, whatever detaudit's own are.
+    posix_spawnattr_setpgroup(&attr, 0);
+    sigset_t empty, defaults;
+    sigemptyset(&empty);
+    sigemptyset(&defaults);
+    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    std::vector<std::string> argv = spec.argv;
+    std::vector<std::string> env = environment_for(spec);
+    std::vector<char*> argv_p = pointers(argv), env_p = pointers(env);
+    pid_t pid = -1;
+    const auto start = Clock::now();
+    const int spawn_error = ::posix_spawnp(&pid, argv_p[0], &actions, &attr, argv_p.data(), env_p.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    out_write.reset();
+    err_write.reset();
+    if (spawn_error != 0) {
+        result.end = ProcessResult::End::not_started;
+        result.start_error = spawn_error == ENOENT ? "no such program \"" + spec.argv[0] + "\"" +
+                                                         (spec.argv[0].find('/') == std::string::npos ? " on PATH" : "")
+                             : spawn_error == EACCES ? "\"" + spec.argv[0] + "\" is not executable (permission denied)"
+                                                     : os_error("\"" + spec.argv[0] + "\"", spawn_error);
+        out_capture.finish();
+        err_capture.finish();
+        return result;
+    }
+    ::fcntl(out_read.get(), F_SETFL, O_NONBLOCK);
+    ::fcntl(err_read.get(), F_SETFL, O_NONBLOCK);
+
+    const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(spec.timeout_s));
+    bool out_open = true, err_open = true, exited = false;
+    std::optional<Clock::time_point> drain_until;
+    while (out_open || err_open) {
+        if (!exited && has_exited(pid)) {
+            exited = true;
+            ::kill(-pid, SIGKILL); // whatever it left behind in its group
+            drain_until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(k_drain_grace_s));
+        }
+        const auto now = Clock::now();
+        if (drain_until && now > *drain_until) break;
+        if (!exited && now >= deadline) {
+            result.end = ProcessResult::End::timed_out;
+            break;
+        }
+        if (!exited && spec.interrupt && spec.interrupt->load()) {
+            result.end = ProcessResult::End::interrupted;
+            break;
+        }
+        pollfd fds[2];
+        nfds_t n = 0;
+        if (out_open) fds[n++] = {out_read.get(), POLLIN, 0};
+        if (err_open) fds[n++] = {err_read.get(), POLLIN, 0};
+        const int ready = ::poll(fds, n, k_poll_ms);
+        if (ready < 0 && errno != EINTR) break;
+        if (ready <= 0) continue;
+        for (nfds_t i = 0; i < n; ++i) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            const bool is_out = fds[i].fd == out_read.get();
+            const bool open = pump(fds[i].fd, is_out ? out_capture : err_capture);
+            (is_out ? out_open : err_open) = open;
+        }
+    }
+    // Both pipes closed (or the grace ran out) before the exit was seen: wait for it, within the
+    // timeout.
+    while (!exited && result.end == ProcessResult::End::not_started) {
+        if (has_exited(pid)) {
+            exited = true;
+            ::kill(-pid, SIGKILL);
+        } else if (Clock::now() >= deadline) {
+            result.end = ProcessResult::End::timed_out;
+        } else if (spec.interrupt && spec.interrupt->load()) {
+            result.end = ProcessResult::End::interrupted;
+        } else {
+            ::usleep(1000);
+        }
+    }
+    if (!exited) ::kill(-pid, SIGKILL);
+    const int status = reap(pid);
+    result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+    if (result.end == ProcessResult::End::not_started) {
+        if (WIFEXITED(status)) {
+            result.end = ProcessResult::End::exited;
+            result.exit_status = WEXITSTATUS(status);
+        } else {
+            result.end = ProcessResult::End::signalled;
+            result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        }
+    }
+    out_capture.finish();
+    err_capture.finish();
+    result.stdout_bytes = out_capture.total();
+    result.stderr_bytes = err_capture.total();
+    result.stdout_tail = out_capture.tail();
+    result.stderr_tail = err_capture.tail();
+    return result;
+}
+
+} // namespace detaudit
