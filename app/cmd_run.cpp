@@ -29,13 +29,13 @@ struct RunFlags {
     int runs = 0;
     std::vector<std::string> backends, require;
     std::string json_path, junit_path, dump_dir, color = "auto";
-    bool strict = false, quiet = false, verbose = false;
+    bool strict = false, quiet = false, verbose = false, keep_runs = false, no_exec = false;
 };
 
 std::vector<std::string> check_backend_names(const std::vector<std::string>& names, const std::string& flag) {
     for (const auto& n : names)
-        if (n != "cpu" && n != "cuda")
-            throw Error(ErrorKind::usage, flag + ": unknown backend \"" + n + "\" (valid: cpu, cuda)");
+        if (n != "cpu" && n != "cuda" && n != "host")
+            throw Error(ErrorKind::usage, flag + ": unknown backend \"" + n + "\" (valid: cpu, cuda, host)");
     return names;
 }
 
@@ -47,12 +47,14 @@ void show_progress(const Progress& p) {
 
 int execute(const RunFlags& flags) {
     const Scenario scenario = parse_scenario_file(flags.scenario);
+    if (flags.no_exec) refuse_exec(scenario);
     RunOptions options;
     if (flags.runs > 0) options.plan.runs = flags.runs;
     options.plan.backends = check_backend_names(flags.backends, "--backend");
     options.require = check_backend_names(flags.require, "--require");
     options.strict = flags.strict;
     options.dump_dir = flags.dump_dir;
+    options.keep_runs = flags.keep_runs;
     // Everything that can be refused is refused before any work starts.
     if (!flags.json_path.empty()) check_file_writable(flags.json_path, "--json");
     if (!flags.junit_path.empty()) check_file_writable(flags.junit_path, "--junit");
@@ -78,6 +80,7 @@ int execute(const RunFlags& flags) {
     std::cout.flush();
     if (!flags.json_path.empty()) write_file_atomically(flags.json_path, render_json(report));
     if (!flags.junit_path.empty()) write_file_atomically(flags.junit_path, render_junit(report));
+    if (!report.runs_dir.empty()) std::cerr << "detaudit: exec run directories kept in " << report.runs_dir << "\n";
     if (report.interrupted) std::cerr << "detaudit: interrupted; the report covers the runs completed\n";
     return report.summary.exit_code;
 }
@@ -91,14 +94,18 @@ void add_run_command(CLI::App& cli, Action& action) {
     run->add_option("scenario", flags->scenario, "Scenario file (JSON, docs/scenario-format.md)")->required();
     run->add_option("--runs", flags->runs, "Runs per cell, overriding the scenario (>= 1)")
         ->check(CLI::Range(1, 1000000));
-    run->add_option("--backend", flags->backends, "Only these backends (comma-separated: cpu,cuda)")->delimiter(',');
+    run->add_option("--backend", flags->backends, "Only these backends (comma-separated: cpu,cuda,host)")->delimiter(',');
     run->add_option("--json", flags->json_path, "Write the JSON report here (docs/report.schema.json)");
     run->add_option("--junit", flags->junit_path, "Write a JUnit XML report here (one testcase per op x backend x axis)");
     run->add_option("--dump-dir", flags->dump_dir,
                     "Write each op's inputs and, for cells whose runs differ, the reference and first differing "
-                    "output as .npy files here");
+                    "output as .npy files here; exec runs keep their stdout.txt and stderr.txt here");
     run->add_option("--require", flags->require,
                     "Exit 3 if this backend is unavailable (comma-separated or repeated)")->delimiter(',');
+    run->add_flag("--keep-runs", flags->keep_runs,
+                  "Keep each exec run's {out} directory (under --dump-dir, else in a temporary directory that is printed)");
+    run->add_flag("--no-exec", flags->no_exec,
+                  "Refuse scenarios with exec operations (exit 2): for scenarios you did not write");
     run->add_flag("--strict", flags->strict, "Every comparison axis expects identical unless the scenario says otherwise");
     run->add_flag("--quiet,-q", flags->quiet, "Print only the summary line (and no progress)");
     run->add_flag("--verbose,-v", flags->verbose, "Print per-cell details: first differences, ULP histograms, p_diff_95");

@@ -1,6 +1,9 @@
 // `detaudit validate SCENARIO...`: check without running and print the plan.
+#include <filesystem>
 #include <iostream>
 #include "audit/plan.hpp"
+#include "backends/host_backend.hpp"
+#include "scenario/axes.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "env/fingerprint.hpp"
@@ -8,6 +11,36 @@
 
 namespace detaudit::app {
 namespace {
+
+std::string quoted_if_needed(const std::string& text) { return describe_command(nlohmann::json::array({text})); }
+
+// What an exec op would run in each variant, as a shell command line with env(1) in front of
+// it: {out} is a fresh directory per run and {run} the run number, so they stay as written.
+void print_commands(const PlannedOp& p, const Plan& plan) {
+    const OpSpec& op = *p.op;
+    std::string outputs;
+    for (const auto& o : op.params["outputs"]) outputs += (outputs.empty() ? "" : ", ") + o.get<std::string>();
+    std::cout << "    outputs: " << outputs << "; timeout " << op.params["timeout_s"].dump() << " s; in "
+              << (std::filesystem::path(op.base_dir) / op.params["cwd"].get<std::string>() / ".").lexically_normal().parent_path().string()
+              << "\n";
+    for (const auto& v : plan.variants) {
+        if (!variant_applies_to(v, "host")) continue;
+        std::string unset, set;
+        for (const auto& [name, value] : exec_environment(op, v)) {
+            if (value) set += " " + quoted_if_needed(name + "=" + *value);
+            else unset += " -u " + name;
+        }
+        nlohmann::json argv = nlohmann::json::array();
+        for (const auto& a : op.params["command"]) {
+            std::string arg = a.get<std::string>();
+            for (std::size_t pos; (pos = arg.find("{variant}")) != std::string::npos;) arg.replace(pos, 9, v.name);
+            argv.push_back(arg);
+        }
+        const std::string env = unset + set;
+        std::cout << "    would run [" << v.name << "]: " << (env.empty() ? "" : "env" + env + " ") << describe_command(argv)
+                  << "\n";
+    }
+}
 
 void print_plan(const Scenario& s, const Plan& plan) {
     std::cout << s.path << ": valid, " << s.operations.size() << " operation" << (s.operations.size() == 1 ? "" : "s")
@@ -23,8 +56,10 @@ void print_plan(const Scenario& s, const Plan& plan) {
         std::string backends;
         for (const auto& b : p.backends) backends += (backends.empty() ? "" : ",") + b;
         std::cout << "  " << p.op->id << ": " << p.op->kind << "/" << p.op->algorithm << " on " << backends << ", "
-                  << p.cells << " cells x " << p.op->runs << " runs, memory about " << format_bytes(p.estimated_bytes)
-                  << " " << p.op->params.dump() << "\n";
+                  << p.cells << " cells x " << p.op->runs << " runs, memory "
+                  << (p.op->kind == "exec" ? "as its output files need" : "about " + format_bytes(p.estimated_bytes))
+                  << (p.op->kind == "exec" ? "" : " " + p.op->params.dump()) << "\n";
+        if (p.op->kind == "exec") print_commands(p, plan);
     }
 }
 
@@ -32,15 +67,19 @@ void print_plan(const Scenario& s, const Plan& plan) {
 
 void add_validate_command(CLI::App& cli, Action& action) {
     auto files = std::make_shared<std::vector<std::string>>();
+    auto no_exec = std::make_shared<bool>(false);
     CLI::App* validate = cli.add_subcommand("validate", "Check scenarios without running them and print each plan: "
-                                                        "variants, cells, runs and estimated memory");
+                                                        "variants, cells, runs, estimated memory, and the "
+                                                        "commands exec operations would run");
     validate->add_option("scenarios", *files, "Scenario files")->required();
-    validate->callback([files, &action] {
-        action = [files] {
+    validate->add_flag("--no-exec", *no_exec, "Refuse scenarios with exec operations (exit 2)");
+    validate->callback([files, no_exec, &action] {
+        action = [files, no_exec] {
             int status = 0;
             for (const auto& f : *files) {
                 try {
                     const Scenario s = parse_scenario_file(f);
+                    if (*no_exec) refuse_exec(s);
                     const Plan plan = make_plan(s, {});
                     check_memory(s, plan, available_memory_bytes());
                     print_plan(s, plan);

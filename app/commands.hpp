@@ -2,6 +2,7 @@
 #pragma once
 #include <functional>
 #include <CLI/CLI.hpp>
+#include "scenario/scenario.hpp"
 
 namespace detaudit::app {
 
@@ -14,5 +15,8 @@ void add_env_command(CLI::App& cli, Action& action);
 void add_compare_command(CLI::App& cli, Action& action);
 
 std::string version_text();
+
+// --no-exec: throws detaudit::Error (usage, exit 2) naming the first exec op of `scenario`.
+void refuse_exec(const Scenario& scenario);
 
 } // namespace detaudit::app

@@ -4,6 +4,27 @@
 #include <set>
 
 namespace detaudit {
+namespace {
+
+const Cell* find_cell(const OperationReport& op, const std::string& backend, const std::string& variant) {
+    for (const auto& c : op.cells)
+        if (c.backend == backend && c.variant == variant && c.status == CellStatus::ok) return &c;
+    return nullptr;
+}
+
+// A nondeterministic output differs between any two cells by chance. When some run of the
+// variant reproduced some run of the base bit for bit, the setting did not determine the
+// difference: it is run-to-run noise, not the axis.
+bool within_run_to_run_noise(const Cell* base, const Cell* variant) {
+    if (!base || !variant) return false;
+    if (base->run_to_run.differing_runs == 0 && variant->run_to_run.differing_runs == 0) return false;
+    const std::set<std::string> seen(base->digests.begin(), base->digests.end());
+    for (const auto& d : variant->digests)
+        if (seen.count(d)) return true;
+    return false;
+}
+
+} // namespace
 
 void attribute(OperationReport& op, const std::vector<Variant>& variants) {
     std::map<std::string, const Variant*> by_name;
@@ -32,7 +53,9 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
                                       cmp.diff.elements ? double(cmp.diff.differing_elements) / double(cmp.diff.elements) : 0};
             if (cmp.diff.shape_mismatch) change.differing_fraction = 1;
             change.raw_bytes = cmp.diff.raw_bytes;
-            effect.changes_results = effect.changes_results || !cmp.diff.identical;
+            change.within_noise = !cmp.diff.identical && within_run_to_run_noise(find_cell(op, backend, base.name),
+                                                                                 find_cell(op, backend, cmp.variant));
+            effect.changes_results = effect.changes_results || (!cmp.diff.identical && !change.within_noise);
             effect.changes.push_back(change);
             single_axis_identical[axis + "=" + change.to] = cmp.diff.identical;
         }

@@ -26,6 +26,7 @@ Plan make_plan(const Scenario& scenario, const PlanOptions& options) {
         const uint64_t outputs_held = 2 + 2 * p.backends.size();
         const uint64_t multiset_scratch = op.kind == "rng" ? 2 * elements * 8 : 0;
         p.estimated_bytes = p.input_bytes + outputs_held * p.output_bytes + multiset_scratch;
+        if (op.kind == "exec") p.output_bytes = p.estimated_bytes = 0; // known only once the program has written them
         const int runs = options.runs.value_or(op.runs);
         for (std::size_t v = 0; v < plan.variants.size(); ++v)
             for (const auto& b : p.backends)

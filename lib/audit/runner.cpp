@@ -539,13 +539,13 @@ private:
             const std::string r2r_reason = skipped_cells ? "no cell of this backend ran twice or more"
                                                          : "no cells on this backend";
             report.expectations.push_back(judge(k_axis_run_to_run, backend,
-                                                effective_expectation(op, k_axis_run_to_run, m_options.strict),
+                                                effective_expectation(op, k_axis_run_to_run, m_options.strict, report.output),
                                                 run_to_run, r2r_reason));
             std::vector<LabelledDiff> across;
             for (const auto& cmp : report.across_variants)
                 if (cmp.backend == backend) across.push_back({cmp.other, &cmp.diff, ""});
             report.expectations.push_back(judge(k_axis_across_variants, backend,
-                                                effective_expectation(op, k_axis_across_variants, m_options.strict),
+                                                effective_expectation(op, k_axis_across_variants, m_options.strict, report.output),
                                                 across,
                                                 m_plan.variants.size() > 1 ? "no variant of this backend completed"
                                                                            : "the scenario varies nothing"));
@@ -556,7 +556,7 @@ private:
             for (const auto& cmp : report.cross_backend)
                 if (cmp.backend == pair) cross.push_back({cmp.reference + " vs " + cmp.other, &cmp.diff, ""});
             report.expectations.push_back(judge(k_axis_cross_backend, pair,
-                                                effective_expectation(op, k_axis_cross_backend, m_options.strict),
+                                                effective_expectation(op, k_axis_cross_backend, m_options.strict, report.output),
                                                 cross, "a backend produced no output to compare"));
         }
     }

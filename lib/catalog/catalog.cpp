@@ -196,17 +196,30 @@ nlohmann::json normalise_command(const nlohmann::json& v, const std::string& poi
 }
 
 // Output patterns stay inside {out}: relative, no ".." component, no placeholders (an output's
-// name must be the same in every run to be compared across runs).
+// name must be the same in every run to be compared across runs). An entry is a pattern or
+// {"path": pattern, "expect": {...}}; the normalised list holds the patterns (the scenario
+// parser reads the expectations).
 nlohmann::json normalise_outputs(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors) {
     if (!v.is_array() || v.empty())
         errors.fail(pointer, "expected a non-empty array of file names or globs relative to {out}, e.g. "
                              "[\"weights.npy\", \"logits/*.npy\"], got " + describe_json(v));
     std::set<std::string> seen;
+    nlohmann::json patterns = nlohmann::json::array();
     for (std::size_t i = 0; i < v.size(); ++i) {
-        const std::string p = child_pointer(pointer, i);
-        if (!v[i].is_string() || v[i].get<std::string>().empty())
-            errors.fail(p, "expected a non-empty file name or glob, got " + describe_json(v[i]));
-        const std::string name = v[i].get<std::string>();
+        std::string p = child_pointer(pointer, i);
+        nlohmann::json entry = v[i];
+        if (entry.is_object()) {
+            for (auto& [key, value] : entry.items())
+                if (key != "path" && key != "expect")
+                    errors.fail(child_pointer(p, key), "unknown key for an output (valid: path, expect)");
+            if (!entry.contains("path")) errors.fail(child_pointer(p, "path"), "missing: the file name or glob");
+            entry = entry["path"];
+            p = child_pointer(p, "path");
+        }
+        if (!entry.is_string() || entry.get<std::string>().empty())
+            errors.fail(p, "expected a non-empty file name or glob (or {\"path\": ..., \"expect\": ...}), got " +
+                               describe_json(entry));
+        const std::string name = entry.get<std::string>();
         if (name.front() == '/') errors.fail(p, "must be relative to {out}, got the absolute path \"" + name + "\"");
         std::size_t start = 0;
         while (start <= name.size()) {
@@ -221,8 +234,9 @@ nlohmann::json normalise_outputs(const nlohmann::json& v, const std::string& poi
             errors.fail(p, "output names cannot hold placeholders or braces: they name the same file in every run");
         if (name.find('\0') != std::string::npos) errors.fail(p, "contains a NUL character");
         if (!seen.insert(name).second) errors.fail(p, "listed twice: \"" + name + "\"");
+        patterns.push_back(name);
     }
-    return v;
+    return patterns;
 }
 
 nlohmann::json normalise_environment(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors) {

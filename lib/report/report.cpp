@@ -65,7 +65,7 @@ bool contradicts_design(DesignClass design, MeasuredClass measured) {
 std::string describe_differing_changes(const AxisEffect& effect) {
     std::string text;
     for (const auto& c : effect.changes) {
-        if (c.identical) continue;
+        if (c.identical || c.within_noise) continue;
         char line[160];
         if (c.raw_bytes)
             std::snprintf(line, sizeof line, "%.3g %% of bytes", 100.0 * c.differing_fraction);

@@ -83,6 +83,7 @@ struct AxisEffect {
         uint64_t max_ulp = 0;
         double differing_fraction = 0; // differing elements / elements
         bool raw_bytes = false;        // a file that is not an array: no ULP
+        bool within_noise = false;     // differs, but a run of the variant equals a run of the base
     };
     std::vector<Change> changes;     // one per variant that changes only this axis
 };

@@ -1,4 +1,5 @@
 #include "scenario.hpp"
+#include <fnmatch.h>
 
 namespace detaudit {
 
@@ -29,6 +30,21 @@ Expectation effective_expectation(const OpSpec& op, const std::string& axis, boo
     Expectation e;
     e.kind = strict || axis == k_axis_run_to_run ? Expectation::Kind::identical : Expectation::Kind::any;
     return e;
+}
+
+} // namespace detaudit
+
+namespace detaudit {
+
+Expectation effective_expectation(const OpSpec& op, const std::string& axis, bool strict, const std::string& output) {
+    if (!output.empty() && !op.output_expect.empty()) {
+        const std::string file = output.substr(0, output.find(':'));
+        for (const auto& [pattern, expect] : op.output_expect) {
+            if (::fnmatch(pattern.c_str(), file.c_str(), FNM_PATHNAME | FNM_PERIOD) != 0 && pattern != output) continue;
+            if (auto it = expect.find(axis); it != expect.end()) return it->second;
+        }
+    }
+    return effective_expectation(op, axis, strict);
 }
 
 } // namespace detaudit

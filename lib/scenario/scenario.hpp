@@ -31,6 +31,8 @@ struct OpSpec {
     std::vector<std::string> backends;    // effective
     uint64_t seed = 0;                    // effective: the op's own or the scenario's
     std::map<std::string, Expectation> expect; // only the axes the scenario states (op or defaults)
+    // exec: output pattern -> the axes its own "expect" states, over `expect`.
+    std::map<std::string, std::map<std::string, Expectation>> output_expect;
 };
 
 struct VaryAxis {
@@ -56,5 +58,8 @@ struct Scenario {
 
 // The expectation in force for (op, axis): stated > --strict ("identical") > DESIGN defaults.
 Expectation effective_expectation(const OpSpec& op, const std::string& axis, bool strict);
+// The same for one exec output ("logits.npy", "state.npz:w1"): its pattern's own expectation
+// first (an .npz member matches by its file's name).
+Expectation effective_expectation(const OpSpec& op, const std::string& axis, bool strict, const std::string& output);
 
 } // namespace detaudit

@@ -272,6 +272,13 @@ private:
         if (defaults.contains("expect")) op.expect = parse_expect(defaults["expect"], "/defaults/expect");
         if (v.contains("expect"))
             for (auto& [axis, e] : parse_expect(v["expect"], child_pointer(pointer, "expect"))) op.expect[axis] = e;
+        if (op.kind == "exec" && v.contains("outputs"))
+            for (std::size_t i = 0; i < v["outputs"].size(); ++i) {
+                const auto& entry = v["outputs"][i];
+                if (entry.is_object() && entry.contains("expect"))
+                    op.output_expect[entry["path"].get<std::string>()] =
+                        parse_expect(entry["expect"], child_pointer(child_pointer(child_pointer(pointer, "outputs"), i), "expect"));
+            }
         return op;
     }
 

@@ -273,7 +273,9 @@ class CliTestCase(unittest.TestCase):
         root = ET.parse(junit_path).getroot()
         self.assertEqual(root.tag, "testsuites")
         cases = root.findall("./testsuite/testcase")
-        expectations = [(op["id"], e) for op in report["operations"] for e in op["expectations"]]
+        # An exec op has one entry per output, named "id:output" in JUnit as on the console.
+        expectations = [(op["id"] + (":" + op["output"] if "output" in op else ""), e)
+                        for op in report["operations"] for e in op["expectations"]]
         self.assertEqual(len(cases), len(expectations), "one testcase per expectation")
         self.assertEqual(int(root.get("tests")), len(expectations))
         failed = sum(e["evaluated"] and not e["held"] for _, e in expectations)
