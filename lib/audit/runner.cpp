@@ -17,6 +17,7 @@
 #include "scenario/axes.hpp"
 #include <cctype>
 #include <cerrno>
+#include <fnmatch.h>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -98,13 +99,23 @@ struct OpOutputs {
 };
 
 // The outputs an op is known to write before it runs: "" for a built-in op's single buffer; an
-// exec op's outputs that are not globs (globs name their matches once they are seen).
+// exec op's outputs that are plain files (globs and .npz archives name what they hold once
+// it is seen).
+bool names_its_outputs(const std::string& pattern) { return !is_glob(pattern) && !pattern.ends_with(".npz"); }
+
 std::vector<std::string> declared_output_names(const OpSpec& op) {
     if (op.kind != "exec") return {""};
     std::vector<std::string> names;
     for (const auto& p : op.params.at("outputs"))
-        if (!is_glob(p.get<std::string>())) names.push_back(p.get<std::string>());
+        if (names_its_outputs(p.get<std::string>())) names.push_back(p.get<std::string>());
     return names;
+}
+
+// Is `name` ("state.npz:w1", "layers/a.npy") one of the outputs `pattern` stands for?
+bool comes_from(const std::string& name, const std::string& pattern) {
+    if (name == pattern) return true;
+    const std::string file = name.substr(0, name.find(':'));
+    return ::fnmatch(pattern.c_str(), file.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
 class AuditRun {
@@ -254,10 +265,14 @@ private:
                                        compare_buffers(ref, other)});
                 }
         }
-        // A cell that failed before any output was known (its program never ran, say) lists
-        // nothing: then every output the op declares, globs included, reports that failure.
-        if (outputs.names.empty())
-            for (const auto& pattern : op.params.value("outputs", nlohmann::json::array())) outputs.add(pattern.get<std::string>());
+        // A glob or archive nothing was seen of (its program failed every time, say) is reported
+        // under its own pattern, so no declared output goes missing from the report.
+        for (const auto& p : op.params.value("outputs", nlohmann::json::array())) {
+            const std::string pattern = p.get<std::string>();
+            if (std::none_of(outputs.names.begin(), outputs.names.end(),
+                             [&](const std::string& name) { return comes_from(name, pattern); }))
+                outputs.add(pattern);
+        }
 
         std::vector<OperationReport> reports;
         for (const auto& name : outputs.names) {

@@ -176,10 +176,6 @@ bool is_env_name(const std::string& name) {
     return true;
 }
 
-void check_template(const std::string& text, const std::string& pointer, const ScenarioErrors& errors) {
-    if (const auto error = placeholder_error(text)) errors.fail(pointer, *error);
-}
-
 nlohmann::json normalise_command(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors) {
     if (!v.is_array() || v.empty())
         errors.fail(pointer, "expected a non-empty array of strings, the program and its arguments, e.g. "
@@ -190,7 +186,6 @@ nlohmann::json normalise_command(const nlohmann::json& v, const std::string& poi
         const std::string arg = v[i].get<std::string>();
         if (i == 0 && arg.empty()) errors.fail(p, "expected the program to run, got an empty string");
         if (arg.find('\0') != std::string::npos) errors.fail(p, "contains a NUL character");
-        check_template(arg, p, errors);
     }
     return v;
 }
@@ -230,8 +225,8 @@ nlohmann::json normalise_outputs(const nlohmann::json& v, const std::string& poi
                 errors.fail(p, "expected a path like \"sub/file.npy\" without empty or '.' components, got \"" + name + "\"");
             start = slash + 1;
         }
-        if (name.find_first_of("{}") != std::string::npos)
-            errors.fail(p, "output names cannot hold placeholders or braces: they name the same file in every run");
+        if (has_placeholder(name))
+            errors.fail(p, "output names cannot hold {out}, {run} or {variant}: they name the same file in every run");
         if (name.find('\0') != std::string::npos) errors.fail(p, "contains a NUL character");
         if (!seen.insert(name).second) errors.fail(p, "listed twice: \"" + name + "\"");
         patterns.push_back(name);
@@ -248,7 +243,6 @@ nlohmann::json normalise_environment(const nlohmann::json& v, const std::string&
         if (!is_env_name(name)) errors.fail(p, "expected an environment variable name of letters, digits and '_' not starting with a digit");
         if (!value.is_string()) errors.fail(p, "expected a string value, got " + describe_json(value));
         if (value.get<std::string>().find('\0') != std::string::npos) errors.fail(p, "contains a NUL character");
-        check_template(value.get<std::string>(), p, errors);
     }
     return v;
 }

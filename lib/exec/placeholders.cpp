@@ -1,58 +1,49 @@
 #include "placeholders.hpp"
-#include <stdexcept>
 
 namespace detaudit {
 namespace {
 
 const char* const k_names[] = {"out", "run", "variant"};
 
-bool known(const std::string& name) {
-    for (const char* n : k_names)
-        if (name == n) return true;
-    return false;
-}
-
-// Walks `text`, calling on_text for literal runs and on_name for each {name}; returns an error.
-template <typename Text, typename Name>
-std::optional<std::string> walk(const std::string& text, Text&& on_text, Name&& on_name) {
-    for (std::size_t i = 0; i < text.size();) {
-        const char c = text[i];
-        if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
-            on_text(std::string(1, c));
-            i += 2;
-        } else if (c == '}') {
-            return "a '}' without its '{' at offset " + std::to_string(i) + " (write }} for a literal brace)";
-        } else if (c == '{') {
-            const std::size_t close = text.find('}', i + 1);
-            if (close == std::string::npos)
-                return "an unclosed '{' at offset " + std::to_string(i) + " (write {{ for a literal brace)";
-            const std::string name = text.substr(i + 1, close - i - 1);
-            if (!known(name))
-                return "unknown placeholder {" + name + "} (valid: {out}, {run}, {variant}; {{ and }} for braces)";
-            on_name(name);
-            i = close + 1;
-        } else {
-            const std::size_t next = text.find_first_of("{}", i);
-            const std::size_t end = next == std::string::npos ? text.size() : next;
-            on_text(text.substr(i, end - i));
-            i = end;
+// Walks `text`: on_name for each placeholder, on_text for everything else (a doubled
+// placeholder, {{out}}, as its single-braced text).
+template <typename Text, typename Name> void walk(const std::string& text, Text&& on_text, Name&& on_name) {
+    std::size_t literal_from = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '{') continue;
+        for (const char* n : k_names) {
+            const std::string name = n;
+            const std::string single = "{" + name + "}";
+            const std::string doubled = "{" + single + "}";
+            if (text.compare(i, doubled.size(), doubled) == 0) {
+                on_text(text.substr(literal_from, i - literal_from) + single);
+                i += doubled.size() - 1;
+                literal_from = i + 1;
+                break;
+            }
+            if (text.compare(i, single.size(), single) == 0) {
+                on_text(text.substr(literal_from, i - literal_from));
+                on_name(name);
+                i += single.size() - 1;
+                literal_from = i + 1;
+                break;
+            }
         }
     }
-    return std::nullopt;
+    on_text(text.substr(literal_from));
 }
 
 } // namespace
 
-std::optional<std::string> placeholder_error(const std::string& text) {
-    return walk(text, [](const std::string&) {}, [](const std::string&) {});
+bool has_placeholder(const std::string& text) {
+    bool found = false;
+    walk(text, [](const std::string&) {}, [&](const std::string&) { found = true; });
+    return found;
 }
 
 std::string expand_placeholders(const std::string& text, const std::map<std::string, std::string>& values) {
     std::string out;
-    const auto error = walk(
-        text, [&](const std::string& literal) { out += literal; },
-        [&](const std::string& name) { out += values.at(name); });
-    if (error) throw std::logic_error("expand_placeholders: " + *error);
+    walk(text, [&](const std::string& literal) { out += literal; }, [&](const std::string& name) { out += values.at(name); });
     return out;
 }
 
