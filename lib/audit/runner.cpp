@@ -394,7 +394,13 @@ private:
                                        ("run-" + std::to_string(r))).string();
                     context.keep_run_files = m_options.keep_runs;
                     context.interrupt = m_options.interrupt;
-                    RunOutputs produced = backend.run_named(op, variant, context);
+                    RunOutputs produced;
+                    try {
+                        produced = backend.run_named(op, variant, context);
+                    } catch (const RunFailure&) {
+                        if (interrupted()) break; // the program was stopped for Ctrl-C: not its failure
+                        throw;
+                    }
                     times.push_back(produced.seconds);
                     absorb_named(op, variant, cell, result, std::move(produced), r);
                 }

@@ -75,6 +75,30 @@ class Interrupt(cc.CliTestCase):
         leftovers = [f for f in os.listdir(self.tmp) if ".tmp." in f]
         self.assertEqual(leftovers, [], "no temporary files left behind")
 
+    def test_sigint_stops_an_exec_program(self):
+        tmp = self.path("tmp")
+        os.makedirs(tmp)
+        path = self.scenario("exec.json", {"detaudit": 1, "runs": RUNS, "operations": [
+            {"id": "prog", "op": "exec", "outputs": ["a.txt"],
+             "command": ["sh", "-c", "echo x > \"$1/a.txt\"; sleep 0.3", "sh", "{out}"]}]})
+        json_path = self.path("exec-report.json")
+        p = subprocess.Popen([cc.BINARY, "run", path, "--json", json_path, "--quiet"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=cc.clean_env(TMPDIR=tmp), cwd=cc.SOURCE_DIR)
+        self.wait_until_running(p)
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertLess(time.monotonic() - sent, 10, "the program is killed, not waited for")
+        self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{out}\nstderr:\n{err}")
+        report = cc.load_json(json_path)
+        self.assertSchemaValid(json_path)
+        self.assertIs(report["interrupted"], True)
+        c = report["operations"][0]["cells"][0]
+        # A run cut short by Ctrl-C is not the program's failure: the runs completed count.
+        self.assertEqual(c["status"], "ok", c.get("reason"))
+        self.assertGreaterEqual(c["runs"], 1)
+        self.assertEqual(os.listdir(tmp), [], "the temporary run directories are removed")
+
     def test_second_sigint_ends_at_once(self):
         # The first SIGINT asks for a clean stop; the handler then restores the default, so a
         # second one ends the process (killed by SIGINT) even if it is stuck.
