@@ -1,4 +1,5 @@
 // `detaudit validate SCENARIO...`: check without running and print the plan.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include "audit/plan.hpp"
@@ -46,7 +47,11 @@ void print_plan(const Scenario& s, const Plan& plan) {
     std::cout << s.path << ": valid, " << s.operations.size() << " operation" << (s.operations.size() == 1 ? "" : "s")
               << ", " << plan.variants.size() << " variant" << (plan.variants.size() == 1 ? "" : "s") << ", "
               << plan.cells.size() << " cells, " << plan.total_runs << " runs, peak memory about "
-              << format_bytes(plan.peak_bytes) << "\n";
+              << format_bytes(plan.peak_bytes)
+              << (std::any_of(s.operations.begin(), s.operations.end(), [](const OpSpec& op) { return op.kind == "exec"; })
+                      ? " plus what exec outputs need"
+                      : "")
+              << "\n";
     for (const auto& v : plan.variants) {
         std::cout << "  variant " << v.name << ":";
         for (auto& [axis, value] : v.settings.items()) std::cout << " " << axis << "=" << (value.is_string() ? value.get<std::string>() : value.dump());

@@ -180,8 +180,10 @@ void compare_components(const Buffer& ref, const Buffer& other, DiffStats& s) {
 
 // Integers and bools compare by absolute difference (DESIGN.md §5): max_abs, and max_rel as for
 // floats; ULP statistics do not apply (max_ulp stays 0, only equal elements enter the histogram).
-// A bool is its truth value: two different nonzero bytes differ in bits but not in value.
-template <typename T, bool k_bool = false> void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
+// A bool is its truth value: two different nonzero bytes differ in bits but not in value. Bytes
+// of a file that is not an array have no magnitude (k_magnitude false): only which differ.
+template <typename T, bool k_bool = false, bool k_magnitude = true>
+void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
     const T* a = ref.as<T>();
     const T* b = other.as<T>();
     scan_differing_chunks(a, b, ref.elements(), s, [&](std::size_t begin, std::size_t end) {
@@ -194,6 +196,7 @@ template <typename T, bool k_bool = false> void compare_integers(const Buffer& r
             if (!s.first_difference)
                 s.first_difference = FirstDifference{i, describe_value(ref.dtype(), ref.data() + sizeof(T) * i),
                                                      describe_value(ref.dtype(), other.data() + sizeof(T) * i)};
+            if constexpr (!k_magnitude) continue;
             T x = a[i], y = b[i];
             if constexpr (k_bool) {
                 x = x != 0;
@@ -206,25 +209,6 @@ template <typename T, bool k_bool = false> void compare_integers(const Buffer& r
             const double magnitude = std::max(std::fabs(static_cast<double>(x)), std::fabs(static_cast<double>(y)));
             s.max_abs = std::max(s.max_abs, abs_diff);
             if (magnitude != 0) s.max_rel = std::max(s.max_rel, abs_diff / magnitude);
-        }
-    });
-    s.identical = s.differing_elements == 0;
-}
-
-// Bytes that are not an array have no magnitude: only which bytes differ, and the first offset.
-void compare_raw_bytes(const Buffer& ref, const Buffer& other, DiffStats& s) {
-    const uint8_t* a = ref.as<uint8_t>();
-    const uint8_t* b = other.as<uint8_t>();
-    scan_differing_chunks(a, b, ref.elements(), s, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            if (a[i] == b[i]) {
-                ++s.ulp_histogram[0];
-                continue;
-            }
-            ++s.differing_elements;
-            if (!s.first_difference)
-                s.first_difference = FirstDifference{i, describe_value(DType::bytes, ref.data() + i),
-                                                     describe_value(DType::bytes, other.data() + i)};
         }
     });
     s.identical = s.differing_elements == 0;
@@ -339,7 +323,7 @@ DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
     case DType::u16: compare_integers<uint16_t>(reference, other, s); break;
     case DType::u32: compare_integers<uint32_t>(reference, other, s); break;
     case DType::u64: compare_integers<uint64_t>(reference, other, s); break;
-    case DType::bytes: compare_raw_bytes(reference, other, s); break;
+    case DType::bytes: compare_integers<uint8_t, false, false>(reference, other, s); break;
     }
     return s;
 }

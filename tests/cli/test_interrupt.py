@@ -47,14 +47,19 @@ class Interrupt(cc.CliTestCase):
         self.assertIsNone(p.poll(), "the run ended before it could be interrupted")
         time.sleep(1.0)
 
-    def test_sigint_writes_complete_reports(self):
-        json_path, junit_path = self.path("report.json"), self.path("report.xml")
-        p = self.start("--json", json_path, "--junit", junit_path)
+    def interrupt(self, p, within_s):
+        """One SIGINT once the audit runs; the process must end within `within_s` seconds."""
         self.wait_until_running(p)
         sent = time.monotonic()
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
-        self.assertLess(time.monotonic() - sent, 30, "the run stops promptly")
+        self.assertLess(time.monotonic() - sent, within_s, "the run stops promptly")
+        return out, err
+
+    def test_sigint_writes_complete_reports(self):
+        json_path, junit_path = self.path("report.json"), self.path("report.xml")
+        p = self.start("--json", json_path, "--junit", junit_path)
+        out, err = self.interrupt(p, within_s=30)
         self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{out}\nstderr:\n{err}")
         self.assertIn("interrupted", err)
         self.assertIn("long", out, "the console report of the runs completed is printed")
@@ -84,11 +89,7 @@ class Interrupt(cc.CliTestCase):
         json_path = self.path("exec-report.json")
         p = subprocess.Popen([cc.BINARY, "run", path, "--json", json_path, "--quiet"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=cc.clean_env(TMPDIR=tmp), cwd=cc.SOURCE_DIR)
-        self.wait_until_running(p)
-        sent = time.monotonic()
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=60)
-        self.assertLess(time.monotonic() - sent, 10, "the program is killed, not waited for")
+        out, err = self.interrupt(p, within_s=10)  # the program is killed, not waited for
         self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{out}\nstderr:\n{err}")
         report = cc.load_json(json_path)
         self.assertSchemaValid(json_path)
