@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <unistd.h>
+#include "cell_outputs.hpp"
 #include "exec/output_files.hpp"
 
 #ifndef DETAUDIT_VERSION
@@ -48,74 +49,6 @@ double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-// Variant names become directory names: anything but [A-Za-z0-9._=,+-] becomes '_' (an env
-// axis value may hold '/').
-std::string path_safe(const std::string& name) {
-    std::string out = name;
-    for (char& c : out)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._=,+-").find(c) == std::string_view::npos)
-            c = '_';
-    if (out.empty() || out == "." || out == "..") out = "_" + out;
-    return out;
-}
-
-// One output of one cell across its runs: the report's cell, and run 1's buffer (the reference,
-// kept for the cross comparisons) and the current run's.
-struct OutputTrack {
-    Cell cell;
-    std::optional<Buffer> reference, current;
-    std::set<std::string> distinct;
-};
-
-// A cell's outcome: per output name (built-in ops have one, named ""), plus the cell itself
-// for outputs it never saw; `whole`: the cell was skipped or failed as a whole.
-struct CellRun {
-    Cell shared;
-    bool whole = false;
-    std::map<std::string, OutputTrack> tracks;
-};
-
-struct CellRecord {
-    Cell shared;
-    bool whole = false;
-    std::map<std::string, Cell> outputs;
-};
-
-// Everything an op accumulates per output name across its cells.
-struct OutputState {
-    std::map<std::string, Buffer> base_reference; // backend -> base variant's first run
-    std::vector<CellComparison> across_variants, cross_backend;
-};
-
-struct OpOutputs {
-    std::vector<std::string> names; // in the order first seen (declared names first)
-    std::map<std::string, OutputState> states;
-    void add(const std::string& name) {
-        if (states.try_emplace(name).second) names.push_back(name);
-    }
-    OutputState& state(const std::string& name) { return states.at(name); }
-};
-
-// The outputs an op is known to write before it runs: "" for a built-in op's single buffer; an
-// exec op's outputs that are plain files (globs and .npz archives name what they hold once
-// it is seen).
-bool names_its_outputs(const std::string& pattern) { return !is_glob(pattern) && !pattern.ends_with(".npz"); }
-
-std::vector<std::string> declared_output_names(const OpSpec& op) {
-    if (op.kind != "exec") return {""};
-    std::vector<std::string> names;
-    for (const auto& p : op.params.at("outputs"))
-        if (names_its_outputs(p.get<std::string>())) names.push_back(p.get<std::string>());
-    return names;
-}
-
-// Is `name` ("state.npz:w1", "layers/a.npy") one of the outputs `pattern` stands for?
-bool comes_from(const std::string& name, const std::string& pattern) {
-    if (name == pattern) return true;
-    const std::string file = name.substr(0, name.find(':'));
-    return ::fnmatch(pattern.c_str(), file.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
 class AuditRun {

@@ -1,0 +1,62 @@
+// What the runner keeps per output while an op's cells run: built-in ops have one output (named
+// ""), an exec op one per file its program writes. Each output gets its own report entry.
+#pragma once
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+#include "report/report.hpp"
+#include "scenario/scenario.hpp"
+
+namespace detaudit {
+
+// One output of one cell across its runs: the report's cell, and run 1's buffer (the reference,
+// kept for the cross comparisons) and the current run's.
+struct OutputTrack {
+    Cell cell;
+    std::optional<Buffer> reference, current;
+    std::set<std::string> distinct;
+};
+
+// A cell's outcome: per output name (built-in ops have one, named ""), plus the cell itself
+// for outputs it never saw; `whole`: the cell was skipped or failed as a whole.
+struct CellRun {
+    Cell shared;
+    bool whole = false;
+    std::map<std::string, OutputTrack> tracks;
+};
+
+// A finished cell as the reports need it: per output, its Cell (the buffers are gone).
+struct CellRecord {
+    Cell shared;
+    bool whole = false;
+    std::map<std::string, Cell> outputs;
+};
+
+// Everything an op accumulates per output name across its cells.
+struct OutputState {
+    std::map<std::string, Buffer> base_reference; // backend -> base variant's first run
+    std::vector<CellComparison> across_variants, cross_backend;
+};
+
+struct OpOutputs {
+    std::vector<std::string> names; // in the order first seen (declared names first)
+    std::map<std::string, OutputState> states;
+    void add(const std::string& name) {
+        if (states.try_emplace(name).second) names.push_back(name);
+    }
+    OutputState& state(const std::string& name) { return states.at(name); }
+};
+
+// Variant names become directory names: anything but [A-Za-z0-9._=,+-] becomes '_' (an env
+// axis value may hold '/').
+std::string path_safe(const std::string& name);
+// The outputs an op is known to write before it runs: "" for a built-in op's single buffer; an
+// exec op's outputs that are plain files (globs and .npz archives name what they hold once
+// it is seen).
+std::vector<std::string> declared_output_names(const OpSpec& op);
+// Is `name` ("state.npz:w1", "layers/a.npy") one of the outputs `pattern` stands for?
+bool comes_from(const std::string& name, const std::string& pattern);
+
+} // namespace detaudit
