@@ -114,8 +114,8 @@ def _schema_validator():
     return _validator
 
 
-def schema_errors(report_path):
-    """None when the report validates against docs/report.schema.json, else the validator's text.
+def schema_errors(report_path, schema="report.schema.json"):
+    """None when the report validates against docs/<schema>, else the validator's text.
     Raises unittest.SkipTest (a visible skip) when jsonschema is missing."""
     validator = _schema_validator()
     if validator is None:
@@ -123,8 +123,7 @@ def schema_errors(report_path):
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            rc = validator.main(["validate_report_schema.py", source_path("docs", "report.schema.json"),
-                                 report_path])
+            rc = validator.main(["validate_report_schema.py", source_path("docs", schema), report_path])
     except SystemExit as e:  # unreadable JSON
         rc = e.code
     return None if rc == 0 else f"exit {rc}: {out.getvalue().strip()}"
@@ -184,9 +183,9 @@ class CliTestCase(unittest.TestCase):
 
     # -- assertions --------------------------------------------------------------------------------
 
-    def assertSchemaValid(self, report_path):
-        errors = schema_errors(report_path)
-        self.assertIsNone(errors, f"{report_path} does not match docs/report.schema.json")
+    def assertSchemaValid(self, report_path, schema="report.schema.json"):
+        errors = schema_errors(report_path, schema)
+        self.assertIsNone(errors, f"{report_path} does not match docs/{schema}")
 
     def assertOneErrorLine(self, r, must_contain=(), rc=EXIT_BAD_INPUT):
         """An error as DESIGN §7/§9 says: exit `rc`, nothing on stdout, one line on stderr

@@ -64,6 +64,7 @@ class Compare(cc.CliTestCase):
         r = self.detaudit("compare", a, b, "--json", json_path, *flags, expect_rc=expect_rc)
         self.assertEqual(r.stderr, "", f"nothing on stderr when the comparison ran\n{r}")
         doc = cc.load_json(json_path)
+        self.assertSchemaValid(json_path, "compare.schema.json")
         self.assertEqual(doc["exit_code"], r.rc)
         self.assertEqual(doc["passed"], r.rc == cc.EXIT_OK)
         s = doc["summary"]

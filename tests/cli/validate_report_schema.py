@@ -1,14 +1,17 @@
 #!/usr/bin/python3
-"""Validate detaudit JSON reports against docs/report.schema.json.
+"""Validate detaudit JSON reports against docs/report.schema.json (or docs/compare.schema.json).
 
 usage: validate_report_schema.py SCHEMA REPORT...
 
 Exit 0 when every report validates, 1 when one does not (the first error's JSON path and message
 are printed for each failing report), 2 on unreadable input, 77 when the jsonschema module is
 missing, so CTest (SKIP_RETURN_CODE 77) shows a skip instead of a pass or a confusing failure.
-Run it with Debian's /usr/bin/python3, which has jsonschema 4.10.
+Run it with Debian's /usr/bin/python3, which has jsonschema 4.10. The other *.schema.json files
+beside SCHEMA are loaded too, so one schema can $ref another by its file name.
 """
+import glob
 import json
+import os
 import sys
 
 try:
@@ -46,7 +49,12 @@ def main(argv):
     except jsonschema.SchemaError as e:
         print(f"{argv[1]}: not a valid JSON Schema: {e.message}", file=sys.stderr)
         return 2
-    validator = cls(schema)
+    store = {}
+    for sibling in glob.glob(os.path.join(os.path.dirname(os.path.abspath(argv[1])), "*.schema.json")):
+        doc = load(sibling)
+        if "$id" in doc:
+            store[doc["$id"]] = doc
+    validator = cls(schema, resolver=jsonschema.RefResolver.from_schema(schema, store=store))
     failed = 0
     for path in argv[2:]:
         report = load(path)
