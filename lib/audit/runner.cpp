@@ -476,6 +476,41 @@ private:
         else merge_diff(rr.diff, diff);
     }
 
+    // Why an expectation on `backends` (one, or both of a cross-backend pair) has nothing to
+    // compare: a failed cell, or every cell skipped for the same reason, say so; else `fallback`.
+    static std::string why_not_evaluated(const OperationReport& report, const std::vector<std::string>& backends,
+                                         const std::string& fallback, bool& cells_failed) {
+        const Cell* skipped = nullptr;
+        bool all_skipped = true, any = false;
+        for (const auto& c : report.cells) {
+            if (std::find(backends.begin(), backends.end(), c.backend) == backends.end()) continue;
+            any = true;
+            if (c.status == CellStatus::error) {
+                cells_failed = true;
+                return "a cell failed: " + c.backend + "/" + c.variant + ": " + c.reason;
+            }
+            if (c.status == CellStatus::skipped) {
+                if (!skipped) skipped = &c;
+                all_skipped = all_skipped && c.reason == skipped->reason;
+            } else {
+                all_skipped = false;
+            }
+        }
+        if (any && all_skipped && skipped) return skipped->backend + " cells skipped: " + skipped->reason;
+        return fallback;
+    }
+
+    void judge_on(const OpSpec& op, OperationReport& report, const std::string& axis, const std::string& backend,
+                  const std::vector<std::string>& cell_backends, const std::vector<LabelledDiff>& comparisons,
+                  const std::string& fallback) {
+        bool cells_failed = false;
+        const std::string reason = comparisons.empty() ? why_not_evaluated(report, cell_backends, fallback, cells_failed) : "";
+        ExpectationResult r = judge(axis, backend, effective_expectation(op, axis, m_options.strict, report.output),
+                                    comparisons, reason);
+        r.cells_failed = cells_failed && !r.evaluated;
+        report.expectations.push_back(std::move(r));
+    }
+
     void judge_op(const OpSpec& op, const PlannedOp& planned, OperationReport& report) {
         for (const auto& backend : planned.backends) {
             std::vector<LabelledDiff> run_to_run;
@@ -490,28 +525,21 @@ private:
                                       std::to_string(c.run_to_run.differing_runs) + "/" +
                                           std::to_string(c.run_to_run.compared_runs) + " runs differ"});
             }
-            const std::string r2r_reason = skipped_cells ? "no cell of this backend ran twice or more"
-                                                         : "no cells on this backend";
-            report.expectations.push_back(judge(k_axis_run_to_run, backend,
-                                                effective_expectation(op, k_axis_run_to_run, m_options.strict, report.output),
-                                                run_to_run, r2r_reason));
+            judge_on(op, report, k_axis_run_to_run, backend, {backend}, run_to_run,
+                     skipped_cells ? "no cell of this backend ran twice or more" : "no cells on this backend");
             std::vector<LabelledDiff> across;
             for (const auto& cmp : report.across_variants)
                 if (cmp.backend == backend) across.push_back({cmp.other, &cmp.diff, ""});
-            report.expectations.push_back(judge(k_axis_across_variants, backend,
-                                                effective_expectation(op, k_axis_across_variants, m_options.strict, report.output),
-                                                across,
-                                                m_plan.variants.size() > 1 ? "no variant of this backend completed"
-                                                                           : "the scenario varies nothing"));
+            judge_on(op, report, k_axis_across_variants, backend, {backend}, across,
+                     m_plan.variants.size() > 1 ? "no variant of this backend completed" : "the scenario varies nothing");
         }
         for (std::size_t k = 1; k < planned.backends.size(); ++k) {
             const std::string pair = planned.backends.front() + "~" + planned.backends[k];
             std::vector<LabelledDiff> cross;
             for (const auto& cmp : report.cross_backend)
                 if (cmp.backend == pair) cross.push_back({cmp.reference + " vs " + cmp.other, &cmp.diff, ""});
-            report.expectations.push_back(judge(k_axis_cross_backend, pair,
-                                                effective_expectation(op, k_axis_cross_backend, m_options.strict, report.output),
-                                                cross, "a backend produced no output to compare"));
+            judge_on(op, report, k_axis_cross_backend, pair, {planned.backends.front(), planned.backends[k]}, cross,
+                     "a backend produced no output to compare");
         }
     }
 

@@ -61,8 +61,10 @@ Json comparison_json(const CellComparison& c) {
 }
 
 Json expectation_json(const ExpectationResult& e) {
-    return Json{{"axis", e.axis},           {"backend", e.backend}, {"expected", e.expected},
-                {"evaluated", e.evaluated}, {"held", e.held},       {"detail", e.detail}};
+    Json j{{"axis", e.axis},           {"backend", e.backend}, {"expected", e.expected},
+           {"evaluated", e.evaluated}, {"held", e.held},       {"detail", e.detail}};
+    if (e.cells_failed) j["cells_failed"] = true;
+    return j;
 }
 
 Json attribution_json(const Attribution& a) {

@@ -49,14 +49,16 @@ double operation_seconds(const OperationReport& op) {
 }
 
 struct Counts {
-    std::size_t tests = 0, failures = 0, skipped = 0;
+    std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
 };
 
 Counts count(const OperationReport& op) {
     Counts n;
     for (const auto& e : op.expectations) {
         ++n.tests;
-        if (!e.evaluated) {
+        if (e.cells_failed) {
+            ++n.errors;
+        } else if (!e.evaluated) {
             ++n.skipped;
         } else if (!e.held) {
             ++n.failures;
@@ -73,6 +75,7 @@ std::string render_junit(const AuditReport& report) {
         Counts n = count(op);
         total.tests += n.tests;
         total.failures += n.failures;
+        total.errors += n.errors;
         total.skipped += n.skipped;
     }
     std::string name = "detaudit";
@@ -81,20 +84,20 @@ std::string render_junit(const AuditReport& report) {
     }
 
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    // Execution errors are reported through the failed expectations they cause; errors="0" keeps
-    // consumers that require the attribute happy.
+    // An expectation that a failed cell left without comparisons is an <error>: the operation did
+    // not execute, which is not the same as a skip.
     const std::string timestamp =
         report.started_at.empty() ? ""
                                   : fmt::format(" timestamp=\"{}\"", xml_escape(report.started_at));
-    out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+    out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                        "skipped=\"{}\" time=\"{:.6f}\"{}>\n",
-                       xml_escape(name), total.tests, total.failures, total.skipped,
+                       xml_escape(name), total.tests, total.failures, total.errors, total.skipped,
                        report.duration_s, timestamp);
     for (const auto& op : report.operations) {
         Counts n = count(op);
-        out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+        out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                            "skipped=\"{}\" time=\"{:.6f}\">\n",
-                           xml_escape(display_name(op)), n.tests, n.failures, n.skipped,
+                           xml_escape(display_name(op)), n.tests, n.failures, n.errors, n.skipped,
                            operation_seconds(op));
         for (const auto& e : op.expectations) {
             std::string testcase = e.backend.empty() ? e.axis : e.backend + "." + e.axis;
@@ -102,7 +105,10 @@ std::string render_junit(const AuditReport& report) {
                                xml_escape("detaudit." + display_name(op)), xml_escape(testcase));
             const std::string body =
                 fmt::format("expected {}: {}", expected_text(e.expected), e.detail);
-            if (!e.evaluated) {
+            if (e.cells_failed) {
+                out += fmt::format(">\n      <error message=\"{}\" type=\"execution\"/>\n    </testcase>\n",
+                                   xml_escape(e.detail));
+            } else if (!e.evaluated) {
                 out += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
                                    xml_escape(e.detail));
             } else if (!e.held) {

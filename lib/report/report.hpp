@@ -69,6 +69,7 @@ struct ExpectationResult {
     std::string backend;
     nlohmann::json expected; // "identical" | "differs" | "any" | {"max_ulp": ...}
     bool evaluated = true;   // false: nothing to compare (skipped cells, one backend, no vary)
+    bool cells_failed = false; // not evaluated because a cell failed (an error, not a skip)
     bool held = true;
     std::string detail;      // one line
 };

@@ -30,7 +30,9 @@ bool is_env_axis(const std::string& name) {
 const AxisSpec* find_axis(const std::string& name) {
     for (const auto& a : known_axes())
         if (a.name == name && a.name != k_env_axis_pattern) return &a;
-    if (is_env_axis(name)) return &known_axes().back();
+    if (is_env_axis(name))
+        for (const auto& a : known_axes())
+            if (a.name == k_env_axis_pattern) return &a;
     return nullptr;
 }
 

@@ -268,7 +268,8 @@ class CliTestCase(unittest.TestCase):
 
     def assertJunitMatches(self, junit_path, report):
         """One testcase per expectation, in the same order, with a <failure> exactly where the
-        expectation failed and a <skipped> where it was not evaluated."""
+        expectation failed, an <error> where a failed cell left it unevaluated, and a <skipped>
+        where it was not evaluated otherwise."""
         root = ET.parse(junit_path).getroot()
         self.assertEqual(root.tag, "testsuites")
         cases = root.findall("./testsuite/testcase")
@@ -279,13 +280,16 @@ class CliTestCase(unittest.TestCase):
         self.assertEqual(int(root.get("tests")), len(expectations))
         failed = sum(e["evaluated"] and not e["held"] for _, e in expectations)
         self.assertEqual(int(root.get("failures")), failed)
-        self.assertEqual(int(root.get("skipped")), sum(not e["evaluated"] for _, e in expectations))
+        errored = sum(bool(e.get("cells_failed")) for _, e in expectations)
+        self.assertEqual(int(root.get("errors")), errored)
+        self.assertEqual(int(root.get("skipped")), sum(not e["evaluated"] for _, e in expectations) - errored)
         for case, (op_id, e) in zip(cases, expectations):
             self.assertEqual(case.get("classname"), f"detaudit.{op_id}")
             self.assertEqual(case.get("name"), f"{e['backend']}.{e['axis']}")
-            failure, skipped = case.find("failure"), case.find("skipped")
+            failure, skipped, error = case.find("failure"), case.find("skipped"), case.find("error")
             self.assertEqual(failure is not None, e["evaluated"] and not e["held"], case.get("name"))
-            self.assertEqual(skipped is not None, not e["evaluated"], case.get("name"))
+            self.assertEqual(error is not None, bool(e.get("cells_failed")), case.get("name"))
+            self.assertEqual(skipped is not None, not e["evaluated"] and not e.get("cells_failed"), case.get("name"))
             if failure is not None:
                 self.assertEqual(failure.get("message"), e["detail"])
         return root

@@ -48,9 +48,11 @@ def python(code):
 class ExecTestCase(cc.CliTestCase):
     def run_exec(self, obj, *extra, expect_rc=cc.EXIT_OK, name="report"):
         path = self.scenario(name + "-scenario.json", obj)
-        r, report, _ = self.run_report(path, "--color", "never", *extra, expect_rc=expect_rc, name=name)
+        r, report, junit = self.run_report(path, "--color", "never", *extra, expect_rc=expect_rc, name=name,
+                                           junit=True)
         self.assertSchemaValid(self.path(name + ".json"))
         self.assertReportConsistent(report, rc=r.rc)
+        self.assertJunitMatches(junit, report)
         return r, report
 
 
@@ -208,6 +210,11 @@ class Failures(ExecTestCase):
         self.assertEqual(bad["reason"], "run 1: no-such-program-detaudit could not be started: "
                                         "no such program \"no-such-program-detaudit\" on PATH")
         self.assertEqual(bad["runs"], 0)
+        # Its expectations could not be evaluated because the cell failed: said so, and an
+        # <error> in JUnit (assertJunitMatches), not a skip.
+        e = cc.expectation(report, "bad", "run_to_run", backend="host")
+        self.assertTrue(e["cells_failed"])
+        self.assertIn("not evaluated, a cell failed: host/base: run 1: no-such-program-detaudit", e["detail"])
 
     def test_not_executable(self):
         path = self.path("script.sh")
