@@ -9,6 +9,9 @@
 #include "kernels/cpu/reduce_cpu.hpp"
 #include "kernels/cpu/scatter_cpu.hpp"
 #include "kernels/cpu/rng_cpu.hpp"
+#if DETAUDIT_WITH_CUDA
+#include "kernels/cuda/cuda_kernels.hpp" // cuRAND's host generator (no GPU needed)
+#endif
 
 namespace detaudit {
 namespace {
@@ -42,6 +45,15 @@ void run_rng(const OpSpec& op, T* out, std::size_t count, const kernels::CpuSett
                                                             : kernels::Distribution::uniform;
     if (op.algorithm == "philox") kernels::rng_philox(dist, op.seed, out, count, s);
     else if (op.algorithm == "shared_state") kernels::rng_shared_state(dist, op.seed, out, count, s);
+#if DETAUDIT_WITH_CUDA
+    else if (op.algorithm == "curand") {
+        try {
+            kernels::rng_curand_host(dist, op.seed, op.params.value("offset", uint64_t(0)), out, count);
+        } catch (const kernels::CudaFailure& e) {
+            throw Error(ErrorKind::runtime, std::string("cpu backend: ") + e.what());
+        }
+    }
+#endif
     else throw Error(ErrorKind::runtime, "cpu backend: rng has no algorithm " + op.algorithm);
 }
 
