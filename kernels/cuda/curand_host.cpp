@@ -9,6 +9,9 @@
 #include "cuda_kernels.hpp"
 
 namespace detaudit::kernels {
+namespace cuda_detail {
+void check(curandStatus_t status, const char* call);
+}
 namespace {
 
 const char* curand_status_text(curandStatus_t s) {
@@ -30,11 +33,7 @@ const char* curand_status_text(curandStatus_t s) {
     return "unknown cuRAND status";
 }
 
-void check(curandStatus_t status, const char* call) {
-    if (status != CURAND_STATUS_SUCCESS)
-        throw CudaFailure(std::string(call) + ": " + curand_status_text(status) + " (curandStatus_t " +
-                          std::to_string(static_cast<int>(status)) + ")");
-}
+using cuda_detail::check;
 
 struct GeneratorDeleter {
     void operator()(curandGenerator_t g) const { curandDestroyGenerator(g); }
@@ -51,6 +50,13 @@ void generate(curandGenerator_t g, Distribution d, double* out, std::size_t n) {
 }
 
 } // namespace
+
+// Declared in cuda_check.cuh for the .cu files too: cuRAND has no status-to-text function.
+void cuda_detail::check(curandStatus_t status, const char* call) {
+    if (status != CURAND_STATUS_SUCCESS)
+        throw CudaFailure(std::string(call) + ": " + curand_status_text(status) + " (curandStatus_t " +
+                          std::to_string(static_cast<int>(status)) + ")");
+}
 
 template <typename T>
 void rng_curand_host(Distribution distribution, uint64_t seed, uint64_t offset, T* out, std::size_t count) {
