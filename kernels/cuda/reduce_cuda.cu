@@ -83,7 +83,7 @@ template <typename T> __global__ void combine_in_order_kernel(const T* partials,
 // accumulators are merged by a tree, the blocks' by one thread. binned_merge is exact integer
 // arithmetic, so neither the split nor the merge order changes the bits (same as the CPU's).
 template <typename T> __global__ void reproducible_pass1_kernel(const T* x, std::size_t n, BinnedAccumulator<T>* partials) {
-    extern __shared__ unsigned char shared_bytes[];
+    extern __shared__ __align__(16) unsigned char shared_bytes[];
     auto* shared = reinterpret_cast<BinnedAccumulator<T>*>(shared_bytes);
     BinnedAccumulator<T> acc;
     const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
