@@ -103,6 +103,12 @@ private:
     std::unique_ptr<State> m_state;
 };
 
+// Benchmark anchors (bench/bench_cuda.cpp), fastest of `repeats` event-timed rounds after a
+// warm-up: one device-to-device copy of `bytes` (reads and writes `bytes` each), and a bare
+// cublasSgemm of the row-major m×n×k product on a fresh handle.
+double anchor_copy_seconds(std::size_t bytes, int repeats);
+double anchor_sgemm_seconds(int m, int n, int k, int repeats);
+
 // `rng`/`curand` on the cpu backend: cuRAND's host generator (curandCreateGeneratorHost,
 // CURAND_RNG_PSEUDO_PHILOX4_32_10, default ordering), which runs in libcurand on the CPU and
 // needs no GPU or driver. `offset` is curandSetGeneratorOffset's: 32-bit words of the generator's
