@@ -1,6 +1,7 @@
 // CudaDevice: device memory, streams, events and library handles for one op at a time, and the
 // dispatch from (kind, algorithm) to the kernels of kernels/cuda. Timing is by CUDA events around
 // the op's kernels only; uploads happen in prepare() and the copy back after the stop event.
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -68,6 +69,7 @@ struct CudaDevice::State {
     std::vector<DeviceMemory> outputs; // one per stream (cublas runs one GEMM per stream)
     DeviceMemory scratch, half_a, half_b, cublas_workspace;
     cublasHandle_t cublas = nullptr;
+    bool shared_workspace = true; // false when CUBLAS_WORKSPACE_CONFIG is set (cuBLAS's own pool)
     std::unique_ptr<CurandDeviceGenerator> curand;
     std::vector<cudaStream_t> streams;
     std::vector<cudaEvent_t> stream_done;
@@ -143,6 +145,9 @@ void CudaDevice::prepare(const CudaOp& op, const std::vector<HostArray>& inputs,
         st.inputs.emplace_back(in.bytes);
         check(cudaMemcpy(st.inputs.back().get(), in.data, in.bytes, cudaMemcpyHostToDevice), "cudaMemcpy (input upload)");
     }
+    // A pageable upload may return before its DMA ends, and the op's streams do not synchronise
+    // with the legacy stream: wait here, before any kernel reads the inputs.
+    check(cudaDeviceSynchronize(), "cudaDeviceSynchronize (input upload)");
     const int streams = is(op, CudaKind::matmul, "cublas") ? max_streams : 1;
     st.ensure_streams(streams);
     // One spare element: cuRAND's normal generators need an even length.
@@ -154,7 +159,8 @@ void CudaDevice::prepare(const CudaOp& op, const std::vector<HostArray>& inputs,
     if (is(op, CudaKind::rng, "curand")) st.curand = std::make_unique<CurandDeviceGenerator>();
     if (is(op, CudaKind::matmul, "cublas")) {
         if (!st.cublas) check(cublasCreate(&st.cublas), "cublasCreate");
-        st.cublas_workspace.resize(k_cublas_workspace_bytes);
+        st.shared_workspace = std::getenv("CUBLAS_WORKSPACE_CONFIG") == nullptr;
+        if (st.shared_workspace) st.cublas_workspace.resize(k_cublas_workspace_bytes);
         if (op.precision != CublasPrecision::same) {
             // The f16/bf16 copies are the op's inputs: converted once, not timed.
             st.half_a.resize(op.m * op.k * 2);
@@ -196,9 +202,13 @@ double CudaDevice::run(const CudaOp& op, const CudaLaunch& launch, void* out, st
         for (int i = 0; i < streams; ++i) {
             if (i > 0) check(cudaStreamWaitEvent(st.streams[i], st.start, 0), "cudaStreamWaitEvent");
             check(cublasSetStream(st.cublas, st.streams[i]), "cublasSetStream");
-            // cublasSetStream resets the workspace to cuBLAS's pool: every stream is given the same
-            // one back, the sharing cuBLAS's reproducibility notes warn about.
-            check(cublasSetWorkspace(st.cublas, st.cublas_workspace.get(), st.cublas_workspace.bytes()), "cublasSetWorkspace");
+            // cublasSetStream resets the workspace to cuBLAS's pool. Without CUBLAS_WORKSPACE_CONFIG
+            // every stream is given the same one workspace back: the sharing cuBLAS's
+            // reproducibility notes warn about. With it, cuBLAS's pool (sized by the variable, the
+            // documented remedy) is left in place, so the variable has its effect.
+            if (st.shared_workspace)
+                check(cublasSetWorkspace(st.cublas, st.cublas_workspace.get(), st.cublas_workspace.bytes()),
+                      "cublasSetWorkspace");
             matmul_cublas(st.cublas, op, a, b, st.outputs[static_cast<std::size_t>(i)].get());
         }
         for (int i = 1; i < streams; ++i) {

@@ -128,7 +128,8 @@ template <typename T> std::size_t reduce_scratch_bytes(const char* algorithm, st
     if (std::strcmp(algorithm, "tree") == 0) return grid * sizeof(T);
     if (std::strcmp(algorithm, "blocked") == 0) return chunks_of(n) * sizeof(T);
     if (std::strcmp(algorithm, "reproducible") == 0) return grid * sizeof(BinnedAccumulator<T>);
-    if (std::strcmp(algorithm, "cub") == 0) return cub_temp_bytes<T>(n);
+    // Never 0: CUB reads a null temporary pointer as a size query and would not reduce.
+    if (std::strcmp(algorithm, "cub") == 0) return cub_temp_bytes<T>(n) + 1;
     return 0;
 }
 

@@ -85,8 +85,9 @@ BackendProbe CudaBackend::probe() {
                      {"curand_version", curand_version_text(kernels::curand_library_version())}};
     if (const char* ws = std::getenv("CUBLAS_WORKSPACE_CONFIG"))
         p.environment["note"] = std::string("CUBLAS_WORKSPACE_CONFIG=") + ws +
-                                " is set: cuBLAS sizes its per-stream workspaces from it (its documented setting "
-                                "for reproducible results with several streams)";
+                                " is set: matmul/cublas cells use cuBLAS's workspace pool sized by it (cuBLAS's "
+                                "documented setting for reproducible results with several streams) instead of one "
+                                "workspace shared by every stream";
     if (r.available) {
         p.device = r.device_name + " (compute capability " + std::to_string(r.compute_major) + "." +
                    std::to_string(r.compute_minor) + ", " + std::to_string(r.sm_count) + " SMs)";

@@ -375,6 +375,8 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
         only_for("precision", {"cublas"});
         if (out.contains("precision") && out["precision"] != "same" && out["dtype"] != "f32")
             errors.fail(child_pointer(op_pointer, "precision"), "f16 and bf16 inputs need dtype f32 (f32 accumulation)");
+        if (out.contains("math") && out["math"] == "tf32" && out["dtype"] != "f32")
+            errors.fail(child_pointer(op_pointer, "math"), "tf32 applies to f32 products only, not " + out["dtype"].dump());
     }
     if ((kind.name == "reduce" || kind.name == "scatter_add") && algorithm == "reproducible" &&
         out["n"].get<uint64_t>() > kernels::k_binned_max_elements)
