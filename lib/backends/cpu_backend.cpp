@@ -90,6 +90,8 @@ void run_elementwise(const OpSpec& op, const OpInputs& in, T* out, const kernels
     const auto f = kernels::parse_elementwise_function(op.params["function"].get<std::string>());
     if (!f) throw Error(ErrorKind::runtime, "cpu backend: no elementwise function " + op.params["function"].dump());
     const T* y = in.buffers.size() > 1 ? in.buffers[1].as<T>() : nullptr;
+    // `libm` and `fast` alike: the CPU has only its C library (`fast` exists for the cuda
+    // intrinsics, and its cpu cells are the reference they are compared with).
     kernels::elementwise_libm(*f, in.buffers.at(0).as<T>(), y, out, in.buffers.at(0).elements(), s);
 }
 

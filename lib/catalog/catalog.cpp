@@ -148,8 +148,11 @@ std::vector<KindSpec> build_catalog() {
         {{"libm", "the platform math library: the C library (expf, logf, ... for f32) on cpu, CUDA's "
           "math library compiled without fast math on cuda",
           {{"cpu", DC::variant_invariant}, {"cuda", DC::variant_invariant}}},
-         {"fast", "CUDA's fast intrinsics (__expf, __logf, __sinf, ...) where one exists, else as libm",
-          {{"cuda", DC::variant_invariant}}}}});
+         {"fast",
+          "cuda: CUDA's fast intrinsics (__expf, __logf, __sinf, ...) where one exists, else as libm; cpu: "
+          "the C library, as libm (the CPU has no such variants): the reference the cross-backend "
+          "comparison measures the intrinsics against",
+          {{"cpu", DC::variant_invariant}, {"cuda", DC::variant_invariant}}}}});
     return kinds;
 }
 

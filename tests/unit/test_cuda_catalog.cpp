@@ -1,6 +1,9 @@
 // The cuda backend's side of the catalog and the scenario format, testable without a GPU: which
 // algorithms claim what on cuda, the cublas-only parameters, the cuda.streams axis.
 #include <catch2/catch.hpp>
+#include <cstring>
+#include "audit/inputs.hpp"
+#include "backends/cpu_backend.hpp"
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
 #include "scenario/axes.hpp"
@@ -106,4 +109,24 @@ TEST_CASE("cuda.streams: 1 to 16, default 1, a cuda axis") {
             CHECK_THAT(e.what(), Catch::Contains("/vary/cuda.streams/1") && Catch::Contains("1 to 16"));
         }
     }
+}
+
+TEST_CASE("elementwise fast on cpu is the C library: the same bits as libm, the GPU intrinsics' reference") {
+    CHECK(class_of("elementwise", "fast", "cpu") == DesignClass::variant_invariant);
+    const auto output_of = [](const char* algorithm) {
+        const Scenario s = parse_scenario_text(std::string(R"({"detaudit": 1, "operations": [
+            {"id": "e", "op": "elementwise", "function": "gelu", "n": 1000, "algorithm": ")") + algorithm + "\"}]}",
+                                               "s.json");
+        const OpSpec& op = s.operations.at(0);
+        const OpInputs inputs = generate_inputs(op);
+        CpuBackend cpu;
+        cpu.prepare(op, inputs);
+        Buffer out(DType::f32, {1000});
+        Variant v;
+        v.settings = {{"cpu.threads", 2}};
+        cpu.run(op, v, out);
+        return out;
+    };
+    const Buffer libm = output_of("libm"), fast = output_of("fast");
+    CHECK(std::memcmp(libm.data(), fast.data(), libm.bytes().size()) == 0);
 }
