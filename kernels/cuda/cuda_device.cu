@@ -40,6 +40,7 @@ std::size_t work_items(const CudaOp& op, int& items_per_thread) {
             items_per_thread = 1;
             return (op.n + k_blocked_chunk - 1) / k_blocked_chunk * k_lanes;
         }
+        if (op.algorithm == "reproducible") items_per_thread = 8; // reduce_cuda.cu's tile
         return op.n;
     case CudaKind::matmul: return op.m * op.n;
     case CudaKind::scatter_add: return op.algorithm == "atomic" ? op.n : op.bins;

@@ -10,6 +10,7 @@ namespace detaudit::kernels::cuda_detail {
 namespace {
 
 constexpr int k_max_block = 1024;
+constexpr std::size_t k_reproducible_tile = 8; // values per thread per step of `reproducible`
 
 // Sum of one grid-stride share per thread, then a shared-memory halving tree over the block
 // (blockDim.x is a multiple of 32 up to 1024; the tree handles any such size). Fixed order for a
@@ -79,16 +80,33 @@ template <typename T> __global__ void combine_in_order_kernel(const T* partials,
     *out = combine_in_order(partials, count); // one thread: chunk order, as the CPU
 }
 
-// `reproducible`: each thread deposits a grid-stride share into its own accumulator; the block's
-// accumulators are merged by a tree, the blocks' by one thread. binned_merge is exact integer
-// arithmetic, so neither the split nor the merge order changes the bits (same as the CPU's).
+// `reproducible`: each thread deposits a grid-stride share of tiles of k_reproducible_tile values
+// into its own accumulator, as the CPU deposits its blocks (one raise of the top bin and one scale
+// per tile: binned_deposit_finite_block, the CPU's routine; tiles holding NaN or Inf element by
+// element); the block's accumulators are merged by a tree, the blocks' by one thread. Deposits and
+// merges are exact integer arithmetic, so neither the split nor the merge order changes the bits
+// (the CPU's).
 template <typename T> __global__ void reproducible_pass1_kernel(const T* x, std::size_t n, BinnedAccumulator<T>* partials) {
+    using Tr = FloatTraits<T>;
     extern __shared__ __align__(16) unsigned char shared_bytes[];
     auto* shared = reinterpret_cast<BinnedAccumulator<T>*>(shared_bytes);
     BinnedAccumulator<T> acc;
-    const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
-    for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
-        binned_deposit(acc, x[i]);
+    const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x * k_reproducible_tile;
+    for (std::size_t base = (static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x) * k_reproducible_tile;
+         base < n; base += stride) {
+        const std::size_t len = n - base < k_reproducible_tile ? n - base : k_reproducible_tile;
+        T tile[k_reproducible_tile];
+        typename Tr::Bits max_bits = 0;
+        for (std::size_t j = 0; j < len; ++j) {
+            tile[j] = x[base + j];
+            const auto b = to_bits(tile[j]) & Tr::k_abs_mask;
+            max_bits = b > max_bits ? b : max_bits;
+        }
+        if (max_bits >= Tr::k_exp_mask)
+            for (std::size_t j = 0; j < len; ++j) binned_deposit(acc, tile[j]);
+        else
+            binned_deposit_finite_block(acc, tile, len, max_bits);
+    }
     shared[threadIdx.x] = acc;
     __syncthreads();
     for (unsigned width = 1; width < blockDim.x; width *= 2) {
