@@ -127,14 +127,16 @@ void identical_runs(Runner& r, const std::string& json, int runs) {
                         " identical runs on cuda");
 }
 
+// A measurement against the CPU: with `max_ulp` a check, without one (0) printed for information.
 void measured_vs_cpu(Runner& r, const std::string& json, const std::string& cpu_json, uint64_t max_ulp) {
     const OpSpec op = op_of(json), cpu_op = op_of(cpu_json);
     const Buffer reference = r.run(r.cpu, cpu_op);
     const Buffer gpu = r.run(r.cuda, op);
     const DiffStats d = compare_buffers(reference, gpu);
-    check(d.max_ulp <= max_ulp && d.nan_mismatches == 0,
-          op.kind + "/" + op.algorithm + " " + op.params.dump() + " vs cpu " + cpu_op.algorithm + ": " + describe(d) +
-              " (measured; at most " + std::to_string(max_ulp) + " ULP expected)");
+    const std::string what = op.kind + "/" + op.algorithm + " " + op.params.dump() + " vs cpu " + cpu_op.algorithm + ": " +
+                             describe(d) + ", " + std::to_string(d.nan_mismatches) + " NaN mismatches";
+    if (max_ulp == 0) std::printf("info  %s\n", what.c_str());
+    else check(d.max_ulp <= max_ulp && d.nan_mismatches == 0, what + " (at most " + std::to_string(max_ulp) + " ULP expected)");
 }
 
 } // namespace
@@ -204,12 +206,12 @@ int main() {
             check(e_f32 < 1e-5, "matmul/cublas pedantic vs cpu naive: relative Frobenius error " + std::to_string(e_f32) +
                                     " (expected < 1e-5)");
         }
-        // elementwise: libm and fast against the CPU libm, measured.
+        // elementwise: libm and fast against the CPU libm, measured (printed, not checked: which
+        // bits a math library returns is what the op audits, not a property of our kernels).
         for (const char* f : {"exp", "log", "sin", "tanh", "gelu"}) {
             const std::string fn = std::string(R"("function": ")") + f + R"(", "n": 1000000)";
-            measured_vs_cpu(r, R"("op": "elementwise", "algorithm": "libm", )" + fn, R"("op": "elementwise", "algorithm": "libm", )" + fn, 4);
-            measured_vs_cpu(r, R"("op": "elementwise", "algorithm": "fast", )" + fn, R"("op": "elementwise", "algorithm": "libm", )" + fn,
-                            1u << 20);
+            measured_vs_cpu(r, R"("op": "elementwise", "algorithm": "libm", )" + fn, R"("op": "elementwise", "algorithm": "libm", )" + fn, 0);
+            measured_vs_cpu(r, R"("op": "elementwise", "algorithm": "fast", )" + fn, R"("op": "elementwise", "algorithm": "libm", )" + fn, 0);
         }
     } catch (const std::exception& e) {
         check(false, std::string("unexpected error: ") + e.what());
