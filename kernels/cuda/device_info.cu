@@ -1,8 +1,40 @@
 // Device discovery through the CUDA runtime: turns every failure into a reason string.
 #include "cuda_kernels.hpp"
 #include <cuda_runtime.h>
+#include <dlfcn.h>
 
 namespace detaudit::kernels {
+namespace {
+
+// MIG mode from NVML, loaded at run time: linking libnvidia-ml would make the binary unloadable
+// on machines without a driver (CI). NVML's device 0, which is CUDA's unless CUDA_VISIBLE_DEVICES
+// reorders them.
+std::string mig_mode() {
+    void* nvml = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!nvml) return "unknown";
+    using Init = int (*)();
+    using Handle = int (*)(unsigned, void**);
+    using Mig = int (*)(void*, unsigned*, unsigned*);
+    const auto init = reinterpret_cast<Init>(dlsym(nvml, "nvmlInit_v2"));
+    const auto handle = reinterpret_cast<Handle>(dlsym(nvml, "nvmlDeviceGetHandleByIndex_v2"));
+    const auto mig = reinterpret_cast<Mig>(dlsym(nvml, "nvmlDeviceGetMigMode"));
+    const auto shutdown = reinterpret_cast<Init>(dlsym(nvml, "nvmlShutdown"));
+    std::string result = "unknown";
+    if (init && handle && mig && shutdown && init() == 0) {
+        void* device = nullptr;
+        unsigned current = 0, pending = 0;
+        if (handle(0, &device) == 0) {
+            const int status = mig(device, &current, &pending);
+            if (status == 0) result = current == 1 ? "enabled" : "disabled";
+            else if (status == 3) result = "not supported"; // NVML_ERROR_NOT_SUPPORTED
+        }
+        shutdown();
+    }
+    dlclose(nvml);
+    return result;
+}
+
+} // namespace
 
 CudaProbeResult cuda_probe() {
     CudaProbeResult r;
@@ -33,7 +65,9 @@ CudaProbeResult cuda_probe() {
     r.memory_bytes = prop.totalGlobalMem;
     cudaDeviceGetAttribute(&r.clock_khz, cudaDevAttrClockRate, 0);
     cudaDeviceGetAttribute(&r.memory_clock_khz, cudaDevAttrMemoryClockRate, 0);
+    cudaDeviceGetAttribute(&r.memory_bus_bits, cudaDevAttrGlobalMemoryBusWidth, 0);
     r.ecc = prop.ECCEnabled != 0;
+    r.mig = mig_mode();
     return r;
 }
 

@@ -9,6 +9,9 @@
 #include "kernels/cpu/reduce_cpu.hpp"
 #include "kernels/cpu/scatter_cpu.hpp"
 #include "kernels/cpu/rng_cpu.hpp"
+#if DETAUDIT_WITH_CUDA
+#include "kernels/cuda/cuda_kernels.hpp" // cuRAND's host generator (no GPU needed)
+#endif
 
 namespace detaudit {
 namespace {
@@ -42,6 +45,15 @@ void run_rng(const OpSpec& op, T* out, std::size_t count, const kernels::CpuSett
                                                             : kernels::Distribution::uniform;
     if (op.algorithm == "philox") kernels::rng_philox(dist, op.seed, out, count, s);
     else if (op.algorithm == "shared_state") kernels::rng_shared_state(dist, op.seed, out, count, s);
+#if DETAUDIT_WITH_CUDA
+    else if (op.algorithm == "curand") {
+        try {
+            kernels::rng_curand_host(dist, op.seed, op.params.value("offset", uint64_t(0)), out, count);
+        } catch (const kernels::CudaFailure& e) {
+            throw Error(ErrorKind::runtime, std::string("cpu backend: ") + e.what());
+        }
+    }
+#endif
     else throw Error(ErrorKind::runtime, "cpu backend: rng has no algorithm " + op.algorithm);
 }
 
@@ -78,6 +90,8 @@ void run_elementwise(const OpSpec& op, const OpInputs& in, T* out, const kernels
     const auto f = kernels::parse_elementwise_function(op.params["function"].get<std::string>());
     if (!f) throw Error(ErrorKind::runtime, "cpu backend: no elementwise function " + op.params["function"].dump());
     const T* y = in.buffers.size() > 1 ? in.buffers[1].as<T>() : nullptr;
+    // `libm` and `fast` alike: the CPU has only its C library (`fast` exists for the cuda
+    // intrinsics, and its cpu cells are the reference they are compared with).
     kernels::elementwise_libm(*f, in.buffers.at(0).as<T>(), y, out, in.buffers.at(0).elements(), s);
 }
 

@@ -1,4 +1,5 @@
 #include "cuda_backend.hpp"
+#include <cstdlib>
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
 #include "kernels/cuda/cuda_kernels.hpp"
@@ -10,15 +11,83 @@ std::string version_text(int v) {
     return v == 0 ? "none" : std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
 }
 
+// cublasGetProperty's major * 10000 + minor * 100 + patch, and curandGetVersion's
+// major * 1000 + minor * 100 + patch, as "major.minor.patch".
+std::string cublas_version_text(int v) {
+    return v == 0 ? "unknown" : std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+}
+std::string curand_version_text(int v) {
+    return v == 0 ? "unknown" : std::to_string(v / 1000) + "." + std::to_string(v / 100 % 10) + "." + std::to_string(v % 100);
+}
+
+// "auto" (or absent) is 0: the kernels choose.
+int launch_value(const Variant& variant, const char* axis, int fallback) {
+    const auto it = variant.settings.find(axis);
+    if (it == variant.settings.end() || !it->is_number_integer()) return fallback;
+    return it->get<int>();
+}
+
+kernels::CudaOp cuda_op_of(const OpSpec& op) {
+    using namespace kernels;
+    const nlohmann::json& p = op.params;
+    CudaOp c;
+    c.algorithm = op.algorithm;
+    c.f64 = p.at("dtype") == "f64";
+    if (op.kind == "rng") {
+        c.kind = CudaKind::rng;
+        c.n = p.at("count");
+        c.distribution = p.at("distribution") == "normal" ? Distribution::normal : Distribution::uniform;
+        c.seed = op.seed;
+        c.offset = p.value("offset", uint64_t(0));
+    } else if (op.kind == "reduce") {
+        c.kind = CudaKind::reduce;
+        c.n = p.at("n");
+    } else if (op.kind == "matmul") {
+        c.kind = CudaKind::matmul;
+        c.m = p.at("m");
+        c.n = p.at("n");
+        c.k = p.at("k");
+        const std::string math = p.value("math", std::string("default"));
+        c.math = math == "tf32" ? CublasMath::tf32 : math == "pedantic" ? CublasMath::pedantic : CublasMath::default_math;
+        const std::string precision = p.value("precision", std::string("same"));
+        c.precision = precision == "f16" ? CublasPrecision::f16 : precision == "bf16" ? CublasPrecision::bf16 : CublasPrecision::same;
+    } else if (op.kind == "scatter_add") {
+        c.kind = CudaKind::scatter_add;
+        c.n = p.at("n");
+        c.bins = p.at("bins");
+    } else if (op.kind == "elementwise") {
+        c.kind = CudaKind::elementwise;
+        c.n = p.at("n");
+        const auto f = parse_elementwise_function(p.at("function").get<std::string>());
+        if (!f) throw Error(ErrorKind::runtime, "cuda backend: no elementwise function " + p.at("function").dump());
+        c.function = *f;
+        c.has_exponent = p.contains("exponent");
+    } else {
+        throw Error(ErrorKind::runtime, "cuda backend: no implementation of " + op.kind);
+    }
+    return c;
+}
+
 } // namespace
+
+CudaBackend::CudaBackend() = default;
+CudaBackend::~CudaBackend() = default;
 
 BackendProbe CudaBackend::probe() {
     const kernels::CudaProbeResult r = kernels::cuda_probe();
     BackendProbe p;
     p.available = r.available;
     p.reason = r.reason;
+    // The library versions are known without a GPU: they describe this build either way.
     p.environment = {{"runtime_version", version_text(r.runtime_version)},
-                     {"driver_version", version_text(r.driver_version)}};
+                     {"driver_version", version_text(r.driver_version)},
+                     {"cublas_version", cublas_version_text(kernels::cublas_library_version())},
+                     {"curand_version", curand_version_text(kernels::curand_library_version())}};
+    if (const char* ws = std::getenv("CUBLAS_WORKSPACE_CONFIG"))
+        p.environment["note"] = std::string("CUBLAS_WORKSPACE_CONFIG=") + ws +
+                                " is set: matmul/cublas cells use cuBLAS's workspace pool sized by it (cuBLAS's "
+                                "documented setting for reproducible results with several streams) instead of one "
+                                "workspace shared by every stream";
     if (r.available) {
         p.device = r.device_name + " (compute capability " + std::to_string(r.compute_major) + "." +
                    std::to_string(r.compute_minor) + ", " + std::to_string(r.sm_count) + " SMs)";
@@ -28,7 +97,9 @@ BackendProbe CudaBackend::probe() {
                                 {"memory_bytes", r.memory_bytes},
                                 {"clock_khz", r.clock_khz},
                                 {"memory_clock_khz", r.memory_clock_khz},
-                                {"ecc", r.ecc}};
+                                {"memory_bus_bits", r.memory_bus_bits},
+                                {"ecc", r.ecc},
+                                {"mig", r.mig}};
     }
     return p;
 }
@@ -39,10 +110,32 @@ bool CudaBackend::supports(const OpSpec& op) const {
     return algorithm != nullptr && algorithm->backends.count("cuda") != 0;
 }
 
-void CudaBackend::prepare(const OpSpec&, const OpInputs&) {}
+void CudaBackend::prepare(const OpSpec& op, const OpInputs& inputs) {
+    try {
+        if (!m_device) m_device = std::make_unique<kernels::CudaDevice>();
+        std::vector<kernels::HostArray> arrays;
+        for (const auto& b : inputs.buffers) arrays.push_back({b.data(), b.bytes().size()});
+        const DType dtype = output_dtype(op.kind, op.params);
+        std::size_t elements = 1;
+        for (std::size_t d : output_shape(op.kind, op.params)) elements *= d;
+        // Prepared for one stream; a cuda.streams variant adds its streams' outputs when it runs.
+        m_device->prepare(cuda_op_of(op), arrays, elements * dtype_size(dtype), 1);
+    } catch (const kernels::CudaFailure& e) {
+        throw Error(ErrorKind::runtime, std::string("cuda backend: ") + e.what());
+    }
+}
 
-double CudaBackend::run(const OpSpec& op, const Variant&, Buffer&) {
-    throw Error(ErrorKind::runtime, "cuda backend: " + op.kind + "/" + op.algorithm + " has no CUDA kernel in this build");
+double CudaBackend::run(const OpSpec& op, const Variant& variant, Buffer& out) {
+    kernels::CudaLaunch launch;
+    launch.block_size = launch_value(variant, "cuda.block_size", 0);
+    launch.grid_size = launch_value(variant, "cuda.grid_size", 0);
+    launch.streams = launch_value(variant, "cuda.streams", 1);
+    try {
+        if (!m_device) throw kernels::CudaFailure("run before prepare");
+        return m_device->run(cuda_op_of(op), launch, out.data(), out.bytes().size());
+    } catch (const kernels::CudaFailure& e) {
+        throw Error(ErrorKind::runtime, std::string("cuda backend: ") + e.what());
+    }
 }
 
 } // namespace detaudit

@@ -1,4 +1,5 @@
 #include "catalog.hpp"
+#include <algorithm>
 #include <cmath>
 #include <cctype>
 #include <limits>
@@ -14,6 +15,30 @@ constexpr uint64_t k_max_count = uint64_t(1) << 40; // memory, not this, is the 
 
 const nlohmann::json k_default_input = {{"distribution", "uniform"}, {"low", -1.0}, {"high", 1.0}};
 
+// cuRAND's generators exist only in a build with the CUDA toolkit (libcurand's host generator
+// runs on the CPU, but it is part of the toolkit): without it the catalog does not offer them.
+std::vector<AlgorithmSpec> rng_algorithms() {
+    using DC = DesignClass;
+    std::vector<AlgorithmSpec> a = {
+        {"philox", "Philox4x32-10, element i a pure function of (seed, i), converted as cuRAND does",
+         {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
+        {"shared_state",
+         "one generator stream drawn from by every thread in arrival order (a global RNG used "
+         "from many threads)",
+         {{"cpu", DC::not_guaranteed}}}};
+#if DETAUDIT_WITH_CUDA
+    a.push_back({"curand",
+                 "cuRAND's Philox4_32_10 generator: the host generator (libcurand on the CPU) on cpu, "
+                 "the device generator on cuda; cuRAND documents that both give the same values",
+                 {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}});
+    a.push_back({"curand_kernel",
+                 "each GPU thread curand_init(seed, thread id, 0) and draws a grid-stride share: the "
+                 "output depends on the launch configuration",
+                 {{"cuda", DC::run_to_run}}});
+#endif
+    return a;
+}
+
 std::vector<KindSpec> build_catalog() {
     using DC = DesignClass;
     std::vector<KindSpec> kinds;
@@ -23,14 +48,10 @@ std::vector<KindSpec> build_catalog() {
         {{"distribution", ParamType::choice, "uniform", {"uniform", "normal"},
           "uniform in (0, 1] (curand_uniform), or standard normal (Box-Muller, curand_normal2)"},
          {"count", ParamType::count, 1048576, {}, "number of values drawn"},
-         {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type of the output"}},
-        {{"philox",
-          "Philox4x32-10, element i a pure function of (seed, i), converted as cuRAND does",
-          {{"cpu", DC::cross_backend}}},
-         {"shared_state",
-          "one generator stream drawn from by every thread in arrival order (a global RNG used "
-          "from many threads)",
-          {{"cpu", DC::not_guaranteed}}}}});
+         {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type of the output"},
+         {"offset", ParamType::offset, 0, {}, "curand only: 32-bit words of cuRAND's stream skipped first "
+          "(curandSetGeneratorOffset)"}},
+        rng_algorithms()});
     kinds.push_back(KindSpec{
         "reduce",
         "Sums `n` input values; the algorithm is the order of the additions.",
@@ -46,16 +67,23 @@ std::vector<KindSpec> build_catalog() {
          {"blocked",
           "chunks of 4096 (whatever the thread count) summed as 16 lanes + a fixed tree, chunk "
           "partials combined in chunk order",
-          {{"cpu", DC::variant_invariant}}},
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
          {"per_thread", "each thread sums its contiguous share; partials combined in thread order",
           {{"cpu", DC::run_to_run}}},
          {"atomic",
-          "chunk partials added into one accumulator with compare-and-swap, in arrival order",
-          {{"cpu", DC::not_guaranteed}}},
+          "cpu: chunk partials added into one accumulator with compare-and-swap, in arrival order; "
+          "cuda: each block's tree partial atomicAdd-ed into one accumulator",
+          {{"cpu", DC::not_guaranteed}, {"cuda", DC::not_guaranteed}}},
+         {"tree",
+          "two passes: each block of the grid sums a grid-stride share and a shared-memory tree, "
+          "then one block sums the block partials: fixed for one launch configuration",
+          {{"cuda", DC::run_to_run}}},
+         {"cub", "cub::DeviceReduce::Sum (CUB chooses the order; run to run on one GPU)",
+          {{"cuda", DC::run_to_run}}},
          {"reproducible",
           "binned integer accumulation: the same bits for any thread count, schedule and input "
           "order; correctly rounded sum of the bits within 60 bits of the largest element",
-          {{"cpu", DC::cross_backend}}}}});
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}}}});
     kinds.push_back(KindSpec{
         "matmul",
         "C = A·B, row-major (A is m×k, B is k×n); every C[i,j] a dot product over k.",
@@ -64,15 +92,28 @@ std::vector<KindSpec> build_catalog() {
          {"k", ParamType::count, 256, {}, "columns of A, rows of B (the summed dimension)"},
          {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type of A, B and C"},
          {"input", ParamType::input_distribution, k_default_input, {"uniform", "normal", "cancelling"},
-          "distribution of the elements of A and B"}},
-        {{"naive", "each C[i,j] an explicit-fma dot product in increasing k, one thread",
-          {{"cpu", DC::variant_invariant}}},
+          "distribution of the elements of A and B"},
+         {"math", ParamType::choice, "default", {"default", "tf32", "pedantic"},
+          "cublas only: cublasSetMathMode (CUBLAS_DEFAULT_MATH, CUBLAS_TF32_TENSOR_OP_MATH, "
+          "CUBLAS_PEDANTIC_MATH)"},
+         {"precision", ParamType::choice, "same", {"same", "f16", "bf16"},
+          "cublas only, f32: A and B rounded to f16 or bf16 on the device, products accumulated in "
+          "f32 (cublasGemmEx, CUBLAS_COMPUTE_32F)"}},
+        {{"naive", "each C[i,j] an explicit-fma dot product in increasing k (cuda: one thread per C[i,j])",
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
+         {"tiled", "shared-memory tiles of A and B, every C[i,j] accumulated in naive's k order: "
+          "bitwise equal to naive",
+          {{"cuda", DC::variant_invariant}}},
          {"blocked",
           "cache-tiled, vectorised and multithreaded, every C[i,j] accumulated in naive's k order: "
           "bitwise equal to naive",
           {{"cpu", DC::variant_invariant}}},
-         {"splitk_atomic", "k split across threads, partial products added into C with compare-and-swap",
-          {{"cpu", DC::not_guaranteed}}},
+         {"splitk_atomic", "k split across threads (cuda: across blocks), partial products added into C "
+          "with compare-and-swap (cuda: atomicAdd)",
+          {{"cpu", DC::not_guaranteed}, {"cuda", DC::not_guaranteed}}},
+         {"cublas", "cuBLAS sgemm/dgemm (cublasGemmEx), math mode from `math`, `cuda.streams` concurrent "
+          "copies sharing one handle: run to run by cuBLAS's documentation",
+          {{"cuda", DC::run_to_run}}},
          {"blas", "the system BLAS (OpenBLAS sgemm/dgemm), threads from cpu.threads: measured, not claimed",
           {{"cpu", DC::unknown}}}}});
     kinds.push_back(KindSpec{
@@ -86,11 +127,14 @@ std::vector<KindSpec> build_catalog() {
          {"index", ParamType::index_distribution, nlohmann::json{{"distribution", "uniform"}}, {"uniform", "hot"},
           "uniform over the bins, or hot {fraction, hot_bins}: that fraction of indices drawn from the "
           "first hot_bins bins, the rest uniform over all bins (contention)"}},
-        {{"atomic", "parallel compare-and-swap adds in arrival order", {{"cpu", DC::not_guaranteed}}},
+        {{"atomic", "parallel compare-and-swap adds (cuda: atomicAdd) in arrival order",
+          {{"cpu", DC::not_guaranteed}, {"cuda", DC::not_guaranteed}}},
          {"per_thread", "private bins per thread, merged in thread order", {{"cpu", DC::run_to_run}}},
-         {"sorted", "stable order by (bin, position), then each bin summed sequentially",
-          {{"cpu", DC::variant_invariant}}},
-         {"reproducible", "per-bin order-independent binned accumulation", {{"cpu", DC::cross_backend}}}}});
+         {"sorted", "stable order by (bin, position) (cuda: CUB radix sort), then each bin summed "
+          "sequentially",
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
+         {"reproducible", "per-bin order-independent binned accumulation",
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}}}});
     kinds.push_back(KindSpec{
         "elementwise",
         "out[i] = f(x[i]) (pow: x[i]^y[i]) for a math function: what each function costs across platforms.",
@@ -104,7 +148,14 @@ std::vector<KindSpec> build_catalog() {
           "distribution of x (the default stays inside every function's domain)"},
          {"exponent", ParamType::optional_input_distribution, nullptr, {"uniform", "normal", "cancelling"},
           "distribution of the exponents y: required for pow, not allowed otherwise"}},
-        {{"libm", "the platform C library (expf, logf, ... for f32)", {{"cpu", DC::variant_invariant}}}}});
+        {{"libm", "the platform math library: the C library (expf, logf, ... for f32) on cpu, CUDA's "
+          "math library compiled without fast math on cuda",
+          {{"cpu", DC::variant_invariant}, {"cuda", DC::variant_invariant}}},
+         {"fast",
+          "cuda: CUDA's fast intrinsics (__expf, __logf, __sinf, ...) where one exists, else as libm; cpu: "
+          "the C library, as libm (the CPU has no such variants): the reference the cross-backend "
+          "comparison measures the intrinsics against",
+          {{"cpu", DC::variant_invariant}, {"cuda", DC::variant_invariant}}}}});
     kinds.push_back(KindSpec{
         "exec",
         "Runs your own program (argv, no shell) once per run and compares the files it writes into {out}: "
@@ -357,6 +408,12 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
             out[spec.name] = value.get<uint64_t>();
             break;
         }
+        case ParamType::offset: {
+            if (!is_integer(value) || value.get<int64_t>() < 0)
+                errors.fail(pointer, "expected a non-negative integer, got " + describe_json(value));
+            out[spec.name] = value.get<uint64_t>();
+            break;
+        }
         case ParamType::dtype:
         case ParamType::choice: {
             bool ok = value.is_string();
@@ -420,6 +477,25 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
         if (!is_pow && !out["exponent"].is_null())
             errors.fail(child_pointer(op_pointer, "exponent"), "only pow takes an exponent, not " + out["function"].dump());
         if (!is_pow) out.erase("exponent");
+    }
+    // Parameters that only one algorithm reads: refused elsewhere, and absent from the other
+    // algorithms' normalised parameters (so their reports are unchanged).
+    const auto only_for = [&](const char* param, std::vector<std::string> algorithms) {
+        if (!out.contains(param)) return;
+        if (std::find(algorithms.begin(), algorithms.end(), algorithm) != algorithms.end()) return;
+        if (given.contains(param))
+            errors.fail(child_pointer(op_pointer, param),
+                        "only " + join_choices(algorithms) + " takes `" + param + "`, not " + algorithm);
+        out.erase(param);
+    };
+    if (kind.name == "rng") only_for("offset", {"curand"});
+    if (kind.name == "matmul") {
+        only_for("math", {"cublas"});
+        only_for("precision", {"cublas"});
+        if (out.contains("precision") && out["precision"] != "same" && out["dtype"] != "f32")
+            errors.fail(child_pointer(op_pointer, "precision"), "f16 and bf16 inputs need dtype f32 (f32 accumulation)");
+        if (out.contains("math") && out["math"] == "tf32" && out["dtype"] != "f32")
+            errors.fail(child_pointer(op_pointer, "math"), "tf32 applies to f32 products only, not " + out["dtype"].dump());
     }
     if ((kind.name == "reduce" || kind.name == "scatter_add") && algorithm == "reproducible" &&
         out["n"].get<uint64_t>() > kernels::k_binned_max_elements)

@@ -15,6 +15,7 @@ class ScenarioErrors;
 
 enum class ParamType {
     count,              // a positive integer (element counts)
+    offset,             // a non-negative integer
     dtype,              // "f32" | "f64"
     choice,             // one string of `choices`
     input_distribution, // {"distribution": "uniform", "low": -1, "high": 1} and friends

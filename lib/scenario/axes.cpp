@@ -8,10 +8,12 @@ const std::vector<AxisSpec>& known_axes() {
     static const std::vector<AxisSpec> axes = {
         {"cpu.threads", "cpu", "number of CPU worker threads (1 to 1024, default: the hardware thread count)"},
         {"cpu.schedule", "cpu", "how loop iterations are handed to threads: static, dynamic or guided (OpenMP)"},
-        // The CUDA launch axes are part of the format (DESIGN.md §4) so scenarios that name them
-        // validate today; no CUDA kernel exists yet, so cuda cells are skipped whatever their value.
+        // The CUDA launch axes: read by the kernels they apply to (docs/ops.md says which),
+        // ignored by the others.
         {"cuda.block_size", "cuda", "threads per CUDA block: \"auto\" or 32 to 1024, a multiple of 32"},
         {"cuda.grid_size", "cuda", "CUDA blocks per launch: \"auto\" or a positive integer"},
+        {"cuda.streams", "cuda", "matmul/cublas: streams running the same GEMM concurrently on one cuBLAS handle "
+                                 "and workspace (1 to 16, default 1)"},
         {k_env_axis_pattern, "host",
          "an environment variable of exec programs: a string, or null to leave it unset (default: as inherited)"},
     };
@@ -52,6 +54,10 @@ void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, cons
         const bool number = value.is_number_integer() || value.is_number_unsigned();
         if (!(value == "auto" || (number && value.get<int64_t>() >= 1)))
             errors.fail(pointer, "expected \"auto\" or a positive grid size, got " + describe_json(value));
+    } else if (axis.name == "cuda.streams") {
+        if (!(value.is_number_integer() || value.is_number_unsigned()) || value.get<int64_t>() < 1 ||
+            value.get<int64_t>() > 16)
+            errors.fail(pointer, "expected a stream count from 1 to 16, got " + describe_json(value));
     } else if (axis.name == k_env_axis_pattern) {
         if (!(value.is_null() || value.is_string()) ||
             (value.is_string() && value.get<std::string>().find('\0') != std::string::npos))
@@ -69,6 +75,7 @@ nlohmann::json default_axis_value(const std::string& axis) {
     }
     if (axis == "cpu.schedule") return "static";
     if (axis == "cuda.block_size" || axis == "cuda.grid_size") return "auto";
+    if (axis == "cuda.streams") return 1;
     return nullptr;
 }
 
