@@ -14,6 +14,7 @@
 #include <string_view>
 #include <zip.h>
 #include "common/error.hpp"
+#include "npy_layout.hpp"
 
 namespace detaudit {
 namespace {
@@ -418,38 +419,6 @@ NpyHeader interpret_header(std::string_view text, const std::string& label) {
 }
 
 // --- the data ------------------------------------------------------------------------------
-
-// Reverses the bytes of each `part`-byte number (complex numbers swap each part on its own).
-void swap_bytes(std::byte* data, std::size_t bytes, std::size_t part) {
-    for (std::size_t offset = 0; offset + part <= bytes; offset += part) std::reverse(data + offset, data + offset + part);
-}
-
-// Column-major (first index fastest) to row-major (last index fastest).
-void fortran_to_c(const std::byte* src, std::byte* dst, const std::vector<std::size_t>& shape, std::size_t width) {
-    const std::size_t k = shape.size();
-    std::vector<std::size_t> stride(k), index(k, 0);
-    std::size_t s = 1;
-    for (std::size_t j = 0; j < k; ++j) {
-        stride[j] = s;
-        s *= shape[j];
-    }
-    const std::size_t last = shape[k - 1], last_stride = stride[k - 1];
-    std::size_t base = 0, out = 0;
-    while (true) {
-        for (std::size_t i = 0; i < last; ++i, ++out) std::memcpy(dst + out * width, src + (base + i * last_stride) * width, width);
-        std::size_t j = k - 1;
-        while (j > 0) {
-            --j;
-            ++index[j];
-            base += stride[j];
-            if (index[j] < shape[j]) break;
-            base -= index[j] * stride[j];
-            index[j] = 0;
-            if (j == 0) return;
-        }
-        if (k == 1) return;
-    }
-}
 
 Buffer allocate(const NpyHeader& h, const std::string& label) {
     try {
