@@ -326,6 +326,13 @@ std::string printable(std::string_view text) {
     return text.size() > 40 ? out + "..." : out;
 }
 
+// For member names in messages: control characters as '?', everything else (UTF-8 too) kept.
+std::string without_control_characters(std::string text) {
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return text;
+}
+
 const char* k_supported_descrs = "b1, i1, i2, i4, i8, u1, u2, u4, u8, f2, f4, f8, c8, c16";
 
 std::optional<DType> dtype_for(char kind, std::string_view size) {
@@ -488,6 +495,40 @@ std::string zip_error_text(int code) {
     return text;
 }
 
+// The .npy members of an open archive, in archive order; `path` names the archive in errors.
+std::vector<NamedBuffer> npz_members(zip_t* archive, const std::string& path) {
+    const zip_int64_t entries = zip_get_num_entries(archive, 0);
+    std::vector<NamedBuffer> out;
+    std::set<std::string> names;
+    for (zip_int64_t i = 0; i < entries; ++i) {
+        const auto index = static_cast<zip_uint64_t>(i);
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat_index(archive, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
+            fail(path, "cannot read member " + std::to_string(i) + ": " + zip_strerror(archive));
+        const std::string member = st.name;
+        if (!member.empty() && member.back() == '/') continue; // a directory entry
+        // The name is whatever bytes the archive holds: control characters (a newline) would
+        // break the one-line error messages.
+        const std::string label = path + ":" + without_control_characters(member);
+        constexpr std::string_view k_suffix = ".npy";
+        if (member.size() <= k_suffix.size() || !member.ends_with(k_suffix))
+            fail(label, "not a .npy member (an .npz holds only .npy files)");
+        std::string name = member.substr(0, member.size() - k_suffix.size());
+        if (!names.insert(name).second) fail(label, "the archive holds this member twice");
+        if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size < st.size / k_max_deflate_ratio)
+            fail(label, "corrupt archive: " + std::to_string(st.size) + " bytes claimed from " +
+                            std::to_string(st.comp_size) + " compressed bytes");
+        zip_file_t* file = zip_fopen_index(archive, index, 0);
+        if (!file) fail(label, std::string("cannot open the member: ") + zip_strerror(archive));
+        ZipMemberSource src(file, label, st.size);
+        Buffer buffer = load(src, label);
+        src.drain();
+        out.push_back({std::move(name), std::move(buffer)});
+    }
+    return out;
+}
+
 } // namespace
 
 Buffer parse_npy(std::span<const std::byte> bytes, const std::string& label) {
@@ -505,34 +546,29 @@ std::vector<NamedBuffer> read_npz(const std::string& path) {
     int code = 0;
     std::unique_ptr<zip_t, ZipCloser> archive(zip_open(path.c_str(), ZIP_RDONLY, &code));
     if (!archive) fail(path, "not a readable .npz (zip) archive: " + zip_error_text(code));
-    const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
-    std::vector<NamedBuffer> out;
-    std::set<std::string> names;
-    for (zip_int64_t i = 0; i < entries; ++i) {
-        const auto index = static_cast<zip_uint64_t>(i);
-        zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat_index(archive.get(), index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
-            fail(path, "cannot read member " + std::to_string(i) + ": " + zip_strerror(archive.get()));
-        const std::string member = st.name;
-        if (!member.empty() && member.back() == '/') continue; // a directory entry
-        const std::string label = path + ":" + member;
-        constexpr std::string_view k_suffix = ".npy";
-        if (member.size() <= k_suffix.size() || !member.ends_with(k_suffix))
-            fail(label, "not a .npy member (an .npz holds only .npy files)");
-        std::string name = member.substr(0, member.size() - k_suffix.size());
-        if (!names.insert(name).second) fail(label, "the archive holds this member twice");
-        if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size < st.size / k_max_deflate_ratio)
-            fail(label, "corrupt archive: " + std::to_string(st.size) + " bytes claimed from " +
-                            std::to_string(st.comp_size) + " compressed bytes");
-        zip_file_t* file = zip_fopen_index(archive.get(), index, 0);
-        if (!file) fail(label, std::string("cannot open the member: ") + zip_strerror(archive.get()));
-        ZipMemberSource src(file, label, st.size);
-        Buffer buffer = load(src, label);
-        src.drain();
-        out.push_back({std::move(name), std::move(buffer)});
+    return npz_members(archive.get(), path);
+}
+
+std::vector<NamedBuffer> parse_npz(std::span<const std::byte> bytes, const std::string& label) {
+    zip_error_t error;
+    zip_error_init(&error);
+    // The source only borrows the bytes (freep = 0); zip_open_from_source takes the source over
+    // when it succeeds, and leaves it to us when it fails.
+    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+    if (!source) {
+        const std::string text = zip_error_strerror(&error);
+        zip_error_fini(&error);
+        fail(label, "cannot read the archive: " + text);
     }
-    return out;
+    std::unique_ptr<zip_t, ZipCloser> archive(zip_open_from_source(source, ZIP_RDONLY, &error));
+    if (!archive) {
+        zip_source_free(source);
+        const std::string text = zip_error_strerror(&error);
+        zip_error_fini(&error);
+        fail(label, "not a readable .npz (zip) archive: " + text);
+    }
+    zip_error_fini(&error);
+    return npz_members(archive.get(), label);
 }
 
 ArrayFileKind sniff_array_file(const std::string& path) {

@@ -23,6 +23,8 @@ Buffer parse_npy(std::span<const std::byte> bytes, const std::string& label);
 Buffer read_npy(const std::string& path);
 // The .npy members of a zip archive (stored or deflated), in archive order.
 std::vector<NamedBuffer> read_npz(const std::string& path);
+// A whole .npz archive already in memory (the bytes are only borrowed); `label` names it.
+std::vector<NamedBuffer> parse_npz(std::span<const std::byte> bytes, const std::string& label);
 
 enum class ArrayFileKind { npy, npz };
 // By content: a zip archive is an .npz, anything else is read as .npy (and fails there if it is
