@@ -435,7 +435,16 @@ Buffer allocate(const NpyHeader& h, const std::string& label) {
     }
 }
 
-Buffer load(Source& src, const std::string& label) {
+// An array's elements arrive in C order unless it is Fortran order with two or more dimensions
+// longer than 1 (otherwise the two orders are the same bytes).
+bool needs_transpose(const NpyHeader& h) {
+    std::size_t non_trivial_dims = 0;
+    for (std::size_t d : h.shape) non_trivial_dims += d > 1;
+    return h.fortran_order && non_trivial_dims > 1 && h.elements > 0;
+}
+
+// Reads the prefix and the header, and checks that the source holds the data they announce.
+NpyHeader read_header(Source& src, const std::string& label) {
     std::byte prefix[12];
     const std::size_t got = read_exactly(src, prefix, 8);
     if (got < k_magic.size() || std::memcmp(prefix, k_magic.data(), k_magic.size()) != 0)
@@ -465,10 +474,13 @@ Buffer load(Source& src, const std::string& label) {
     const uint64_t available = src.size >= prefix_len + header_len ? src.size - prefix_len - header_len : 0;
     if (available < h.data_bytes)
         fail(label, "truncated data: expected " + std::to_string(h.data_bytes) + " bytes, got " + std::to_string(available));
+    return h;
+}
+
+Buffer load(Source& src, const std::string& label) {
+    const NpyHeader h = read_header(src, label);
     const std::size_t width = dtype_size(h.dtype);
-    std::size_t non_trivial_dims = 0;
-    for (std::size_t d : h.shape) non_trivial_dims += d > 1;
-    const bool transpose = h.fortran_order && non_trivial_dims > 1 && h.elements > 0;
+    const bool transpose = needs_transpose(h);
 
     Buffer out = allocate(h, label);
     Buffer raw = transpose ? allocate(h, label) : Buffer();
@@ -569,6 +581,35 @@ std::vector<NamedBuffer> parse_npz(std::span<const std::byte> bytes, const std::
     }
     zip_error_fini(&error);
     return npz_members(archive.get(), label);
+}
+
+struct NpyFileReader::State {
+    FileSource src;
+    NpyHeader header;
+    std::string path;
+    std::size_t position = 0; // elements read so far
+};
+
+NpyFileReader::NpyFileReader(const std::string& path) : m(new State{FileSource(path), {}, path, 0}) {
+    m->header = read_header(m->src, path);
+}
+NpyFileReader::~NpyFileReader() = default;
+
+DType NpyFileReader::dtype() const { return m->header.dtype; }
+const std::vector<std::size_t>& NpyFileReader::shape() const { return m->header.shape; }
+std::size_t NpyFileReader::elements() const { return m->header.elements; }
+bool NpyFileReader::c_order() const { return !needs_transpose(m->header); }
+
+std::size_t NpyFileReader::read_elements(std::byte* dst, std::size_t count) {
+    const NpyHeader& h = m->header;
+    const std::size_t n = std::min(count, h.elements - m->position), width = dtype_size(h.dtype);
+    const std::size_t got = read_exactly(m->src, dst, n * width);
+    // The size was checked against the header when the file was opened: it shrank since.
+    if (got < n * width)
+        fail(m->path, "truncated data: the file ended " + std::to_string(n * width - got) + " bytes early while it was read");
+    if (h.big_endian) swap_bytes(dst, n * width, is_complex(h.dtype) ? width / 2 : width);
+    m->position += n;
+    return n;
 }
 
 ArrayFileKind sniff_array_file(const std::string& path) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <unistd.h>
 #include "common/error.hpp"
+#include "compare/array_files.hpp"
 #include "compare/diff_stats.hpp"
 #include "io/npy_reader.hpp"
 #include "io/npy_writer.hpp"
@@ -476,4 +477,53 @@ TEST_CASE("write_npy: Fortran order and big-endian bytes, spelled out") {
     CHECK(data_hex(npy_bytes(c, {NpyVersion::automatic, ByteOrder::big, MemoryOrder::c})) ==
           "3f80000040000000");
     CHECK(header_text(npy_bytes(c, {NpyVersion::automatic, ByteOrder::big, MemoryOrder::c})).rfind("{'descr': '>c8'", 0) == 0);
+}
+
+TEST_CASE("compare_array_files reads .npy pairs piece by piece with compare_buffers' exact result") {
+    // 640 KiB of data and a few elements: pieces of 256 KiB, the last one shorter. Differences
+    // (bytes changed in B) fall in several pieces, so counts, maxima, histograms and the first
+    // difference must be combined across pieces. Byte patterns give NaNs, infinities, subnormals.
+    const DType dtypes[] = {DType::f32, DType::f64, DType::f16, DType::c64, DType::c128, DType::u16, DType::i64, DType::bool_};
+    for (DType t : dtypes)
+        for (ByteOrder order : {ByteOrder::little, ByteOrder::big}) {
+            INFO(dtype_name(t) << (order == ByteOrder::big ? " big-endian" : " little-endian"));
+            const std::size_t n = (640 << 10) / dtype_size(t) + 3;
+            const Buffer a = filled(t, {n}, 5);
+            Buffer b = a.clone();
+            for (std::size_t pos : {std::size_t{300000}, std::size_t{300001}, std::size_t{77}, b.size_bytes() - 1,
+                                    std::size_t{600000}})
+                b.data()[pos] ^= std::byte{0x41};
+            const std::string path_a = temp_path("stream_a.npy"), path_b = temp_path("stream_b.npy");
+            write_npy(path_a, a, {NpyVersion::automatic, order, MemoryOrder::c});
+            write_npy(path_b, b, {NpyVersion::v2_0, order, MemoryOrder::c});
+            const ArrayFilesComparison c = compare_array_files(path_a, path_b, {});
+            REQUIRE(c.arrays.size() == 1);
+            const DiffStats& got = c.arrays[0].diff;
+            const DiffStats expected = compare_buffers(a, b);
+            CHECK_FALSE(got.identical);
+            CHECK(got.elements == expected.elements);
+            CHECK(got.differing_elements == expected.differing_elements);
+            CHECK(got.differing_elements >= 4);
+            CHECK(got.max_ulp == expected.max_ulp);
+            CHECK(got.max_abs == expected.max_abs);
+            CHECK(got.max_rel == expected.max_rel);
+            CHECK(got.ulp_histogram == expected.ulp_histogram);
+            CHECK(got.nan_mismatches == expected.nan_mismatches);
+            REQUIRE(got.first_difference);
+            CHECK(got.first_difference->index == expected.first_difference->index);
+            CHECK(got.first_difference->other.hex_bits == expected.first_difference->other.hex_bits);
+            // And a file against itself: identical, every element in the 0-ULP bucket.
+            const DiffStats same = compare_array_files(path_a, path_a, {}).arrays.at(0).diff;
+            CHECK(same.identical);
+            CHECK(same.ulp_histogram[0] == n);
+        }
+    SECTION("a Fortran-order file is read whole and transposed: the same array as its C-order twin") {
+        const Buffer a = filled(DType::f64, {300, 200}, 8);
+        const std::string path_c = temp_path("order_c.npy"), path_f = temp_path("order_f.npy");
+        write_npy(path_c, a);
+        write_npy(path_f, a, {NpyVersion::automatic, ByteOrder::big, MemoryOrder::fortran});
+        CHECK(compare_array_files(path_c, path_f, {}).arrays.at(0).diff.identical);
+        CHECK(compare_array_files(path_f, path_c, {}).arrays.at(0).diff.elements == 60000);
+    }
+    fs::remove_all(fs::path(temp_path("x")).parent_path());
 }
