@@ -562,6 +562,9 @@ std::vector<NamedBuffer> read_npz(const std::string& path) {
 }
 
 std::vector<NamedBuffer> parse_npz(std::span<const std::byte> bytes, const std::string& label) {
+    // libzip opens an empty source as a new, empty archive; an empty file is refused (as
+    // read_npz does), while an empty archive (np.savez with no arrays) holds its 22-byte directory.
+    if (bytes.empty()) fail(label, "not a readable .npz (zip) archive: " + zip_error_text(ZIP_ER_NOZIP));
     zip_error_t error;
     zip_error_init(&error);
     // The source only borrows the bytes (freep = 0); zip_open_from_source takes the source over

@@ -527,3 +527,26 @@ TEST_CASE("compare_array_files reads .npy pairs piece by piece with compare_buff
     }
     fs::remove_all(fs::path(temp_path("x")).parent_path());
 }
+
+TEST_CASE("parse_npz reads archives from memory as read_npz reads the files") {
+    for (const auto& archive : manifest().at("npz")) {
+        const std::string path = k_dir + archive.at("file").get<std::string>();
+        INFO(path);
+        const std::vector<NamedBuffer> from_file = read_npz(path), from_memory = parse_npz(file_bytes(path), "memory.npz");
+        REQUIRE(from_memory.size() == from_file.size());
+        for (std::size_t i = 0; i < from_file.size(); ++i) {
+            CHECK(from_memory[i].name == from_file[i].name);
+            CHECK(from_memory[i].buffer.shape() == from_file[i].buffer.shape());
+            CHECK(hex(from_memory[i].buffer.bytes()) == hex(from_file[i].buffer.bytes()));
+        }
+    }
+    for (const auto& f : manifest().at("malformed")) {
+        if (!f.value("npz", false)) continue;
+        const std::string path = k_dir + f.at("file").get<std::string>();
+        INFO(path);
+        CHECK_THROWS_WITH(parse_npz(file_bytes(path), "memory.npz"),
+                          Catch::StartsWith("memory.npz") && Catch::Contains(f.at("error").get<std::string>()));
+    }
+    // libzip would open no bytes at all as a new, empty archive; an empty file is not an .npz.
+    CHECK_THROWS_WITH(parse_npz({}, "nothing.npz"), "nothing.npz: not a readable .npz (zip) archive: Not a zip archive");
+}
