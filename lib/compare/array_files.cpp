@@ -24,8 +24,8 @@ ArrayComparison compare_pair(const std::string& name, const Buffer& a, const Buf
 
 // Two .npy files are compared as they are read, a piece of each at a time: 256 KiB, so both
 // pieces are still in the L2 cache when they are compared, and memory does not grow with the
-// files. Reading whole arrays instead cost a page fault per 4 KiB of fresh memory, about three
-// times the read itself (docs/performance.md, bench_compare_files).
+// files. Reading both arrays whole into fresh Buffers (faulted in and zeroed 4 KiB at a time,
+// then streamed again by the comparison) was 8x slower on two 1 GiB files (docs/performance.md).
 constexpr std::size_t k_piece_bytes = std::size_t{256} << 10;
 
 // Folds the comparison of one piece, which starts at element `offset`, into the whole array's:
