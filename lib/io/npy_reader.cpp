@@ -14,6 +14,7 @@
 #include <string_view>
 #include <zip.h>
 #include "common/error.hpp"
+#include "npy_layout.hpp"
 
 namespace detaudit {
 namespace {
@@ -325,6 +326,13 @@ std::string printable(std::string_view text) {
     return text.size() > 40 ? out + "..." : out;
 }
 
+// For member names in messages: control characters as '?', everything else (UTF-8 too) kept.
+std::string without_control_characters(std::string text) {
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return text;
+}
+
 const char* k_supported_descrs = "b1, i1, i2, i4, i8, u1, u2, u4, u8, f2, f4, f8, c8, c16";
 
 std::optional<DType> dtype_for(char kind, std::string_view size) {
@@ -419,38 +427,6 @@ NpyHeader interpret_header(std::string_view text, const std::string& label) {
 
 // --- the data ------------------------------------------------------------------------------
 
-// Reverses the bytes of each `part`-byte number (complex numbers swap each part on its own).
-void swap_bytes(std::byte* data, std::size_t bytes, std::size_t part) {
-    for (std::size_t offset = 0; offset + part <= bytes; offset += part) std::reverse(data + offset, data + offset + part);
-}
-
-// Column-major (first index fastest) to row-major (last index fastest).
-void fortran_to_c(const std::byte* src, std::byte* dst, const std::vector<std::size_t>& shape, std::size_t width) {
-    const std::size_t k = shape.size();
-    std::vector<std::size_t> stride(k), index(k, 0);
-    std::size_t s = 1;
-    for (std::size_t j = 0; j < k; ++j) {
-        stride[j] = s;
-        s *= shape[j];
-    }
-    const std::size_t last = shape[k - 1], last_stride = stride[k - 1];
-    std::size_t base = 0, out = 0;
-    while (true) {
-        for (std::size_t i = 0; i < last; ++i, ++out) std::memcpy(dst + out * width, src + (base + i * last_stride) * width, width);
-        std::size_t j = k - 1;
-        while (j > 0) {
-            --j;
-            ++index[j];
-            base += stride[j];
-            if (index[j] < shape[j]) break;
-            base -= index[j] * stride[j];
-            index[j] = 0;
-            if (j == 0) return;
-        }
-        if (k == 1) return;
-    }
-}
-
 Buffer allocate(const NpyHeader& h, const std::string& label) {
     try {
         return Buffer(h.dtype, h.shape);
@@ -459,7 +435,16 @@ Buffer allocate(const NpyHeader& h, const std::string& label) {
     }
 }
 
-Buffer load(Source& src, const std::string& label) {
+// An array's elements arrive in C order unless it is Fortran order with two or more dimensions
+// longer than 1 (otherwise the two orders are the same bytes).
+bool needs_transpose(const NpyHeader& h) {
+    std::size_t non_trivial_dims = 0;
+    for (std::size_t d : h.shape) non_trivial_dims += d > 1;
+    return h.fortran_order && non_trivial_dims > 1 && h.elements > 0;
+}
+
+// Reads the prefix and the header, and checks that the source holds the data they announce.
+NpyHeader read_header(Source& src, const std::string& label) {
     std::byte prefix[12];
     const std::size_t got = read_exactly(src, prefix, 8);
     if (got < k_magic.size() || std::memcmp(prefix, k_magic.data(), k_magic.size()) != 0)
@@ -489,10 +474,13 @@ Buffer load(Source& src, const std::string& label) {
     const uint64_t available = src.size >= prefix_len + header_len ? src.size - prefix_len - header_len : 0;
     if (available < h.data_bytes)
         fail(label, "truncated data: expected " + std::to_string(h.data_bytes) + " bytes, got " + std::to_string(available));
+    return h;
+}
+
+Buffer load(Source& src, const std::string& label) {
+    const NpyHeader h = read_header(src, label);
     const std::size_t width = dtype_size(h.dtype);
-    std::size_t non_trivial_dims = 0;
-    for (std::size_t d : h.shape) non_trivial_dims += d > 1;
-    const bool transpose = h.fortran_order && non_trivial_dims > 1 && h.elements > 0;
+    const bool transpose = needs_transpose(h);
 
     Buffer out = allocate(h, label);
     Buffer raw = transpose ? allocate(h, label) : Buffer();
@@ -519,6 +507,40 @@ std::string zip_error_text(int code) {
     return text;
 }
 
+// The .npy members of an open archive, in archive order; `path` names the archive in errors.
+std::vector<NamedBuffer> npz_members(zip_t* archive, const std::string& path) {
+    const zip_int64_t entries = zip_get_num_entries(archive, 0);
+    std::vector<NamedBuffer> out;
+    std::set<std::string> names;
+    for (zip_int64_t i = 0; i < entries; ++i) {
+        const auto index = static_cast<zip_uint64_t>(i);
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat_index(archive, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
+            fail(path, "cannot read member " + std::to_string(i) + ": " + zip_strerror(archive));
+        const std::string member = st.name;
+        if (!member.empty() && member.back() == '/') continue; // a directory entry
+        // The name is whatever bytes the archive holds: control characters (a newline) would
+        // break the one-line error messages.
+        const std::string label = path + ":" + without_control_characters(member);
+        constexpr std::string_view k_suffix = ".npy";
+        if (member.size() <= k_suffix.size() || !member.ends_with(k_suffix))
+            fail(label, "not a .npy member (an .npz holds only .npy files)");
+        std::string name = member.substr(0, member.size() - k_suffix.size());
+        if (!names.insert(name).second) fail(label, "the archive holds this member twice");
+        if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size < st.size / k_max_deflate_ratio)
+            fail(label, "corrupt archive: " + std::to_string(st.size) + " bytes claimed from " +
+                            std::to_string(st.comp_size) + " compressed bytes");
+        zip_file_t* file = zip_fopen_index(archive, index, 0);
+        if (!file) fail(label, std::string("cannot open the member: ") + zip_strerror(archive));
+        ZipMemberSource src(file, label, st.size);
+        Buffer buffer = load(src, label);
+        src.drain();
+        out.push_back({std::move(name), std::move(buffer)});
+    }
+    return out;
+}
+
 } // namespace
 
 Buffer parse_npy(std::span<const std::byte> bytes, const std::string& label) {
@@ -536,34 +558,61 @@ std::vector<NamedBuffer> read_npz(const std::string& path) {
     int code = 0;
     std::unique_ptr<zip_t, ZipCloser> archive(zip_open(path.c_str(), ZIP_RDONLY, &code));
     if (!archive) fail(path, "not a readable .npz (zip) archive: " + zip_error_text(code));
-    const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
-    std::vector<NamedBuffer> out;
-    std::set<std::string> names;
-    for (zip_int64_t i = 0; i < entries; ++i) {
-        const auto index = static_cast<zip_uint64_t>(i);
-        zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat_index(archive.get(), index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
-            fail(path, "cannot read member " + std::to_string(i) + ": " + zip_strerror(archive.get()));
-        const std::string member = st.name;
-        if (!member.empty() && member.back() == '/') continue; // a directory entry
-        const std::string label = path + ":" + member;
-        constexpr std::string_view k_suffix = ".npy";
-        if (member.size() <= k_suffix.size() || !member.ends_with(k_suffix))
-            fail(label, "not a .npy member (an .npz holds only .npy files)");
-        std::string name = member.substr(0, member.size() - k_suffix.size());
-        if (!names.insert(name).second) fail(label, "the archive holds this member twice");
-        if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size < st.size / k_max_deflate_ratio)
-            fail(label, "corrupt archive: " + std::to_string(st.size) + " bytes claimed from " +
-                            std::to_string(st.comp_size) + " compressed bytes");
-        zip_file_t* file = zip_fopen_index(archive.get(), index, 0);
-        if (!file) fail(label, std::string("cannot open the member: ") + zip_strerror(archive.get()));
-        ZipMemberSource src(file, label, st.size);
-        Buffer buffer = load(src, label);
-        src.drain();
-        out.push_back({std::move(name), std::move(buffer)});
+    return npz_members(archive.get(), path);
+}
+
+std::vector<NamedBuffer> parse_npz(std::span<const std::byte> bytes, const std::string& label) {
+    // libzip opens an empty source as a new, empty archive; an empty file is refused (as
+    // read_npz does), while an empty archive (np.savez with no arrays) holds its 22-byte directory.
+    if (bytes.empty()) fail(label, "not a readable .npz (zip) archive: " + zip_error_text(ZIP_ER_NOZIP));
+    zip_error_t error;
+    zip_error_init(&error);
+    // The source only borrows the bytes (freep = 0); zip_open_from_source takes the source over
+    // when it succeeds, and leaves it to us when it fails.
+    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+    if (!source) {
+        const std::string text = zip_error_strerror(&error);
+        zip_error_fini(&error);
+        fail(label, "cannot read the archive: " + text);
     }
-    return out;
+    std::unique_ptr<zip_t, ZipCloser> archive(zip_open_from_source(source, ZIP_RDONLY, &error));
+    if (!archive) {
+        zip_source_free(source);
+        const std::string text = zip_error_strerror(&error);
+        zip_error_fini(&error);
+        fail(label, "not a readable .npz (zip) archive: " + text);
+    }
+    zip_error_fini(&error);
+    return npz_members(archive.get(), label);
+}
+
+struct NpyFileReader::State {
+    FileSource src;
+    NpyHeader header;
+    std::string path;
+    std::size_t position = 0; // elements read so far
+};
+
+NpyFileReader::NpyFileReader(const std::string& path) : m(new State{FileSource(path), {}, path, 0}) {
+    m->header = read_header(m->src, path);
+}
+NpyFileReader::~NpyFileReader() = default;
+
+DType NpyFileReader::dtype() const { return m->header.dtype; }
+const std::vector<std::size_t>& NpyFileReader::shape() const { return m->header.shape; }
+std::size_t NpyFileReader::elements() const { return m->header.elements; }
+bool NpyFileReader::c_order() const { return !needs_transpose(m->header); }
+
+std::size_t NpyFileReader::read_elements(std::byte* dst, std::size_t count) {
+    const NpyHeader& h = m->header;
+    const std::size_t n = std::min(count, h.elements - m->position), width = dtype_size(h.dtype);
+    const std::size_t got = read_exactly(m->src, dst, n * width);
+    // The size was checked against the header when the file was opened: it shrank since.
+    if (got < n * width)
+        fail(m->path, "truncated data: the file ended " + std::to_string(n * width - got) + " bytes early while it was read");
+    if (h.big_endian) swap_bytes(dst, n * width, is_complex(h.dtype) ? width / 2 : width);
+    m->position += n;
+    return n;
 }
 
 ArrayFileKind sniff_array_file(const std::string& path) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <unistd.h>
 #include "common/error.hpp"
+#include "compare/array_files.hpp"
 #include "compare/diff_stats.hpp"
 #include "io/npy_reader.hpp"
 #include "io/npy_writer.hpp"
@@ -335,4 +336,217 @@ TEST_CASE("numpy_descr spells every dtype as numpy does") {
         REQUIRE(t);
         CHECK(numpy_descr(*t) == descr.get<std::string>());
     }
+}
+
+namespace {
+
+const DType k_all_dtypes[] = {DType::f32, DType::f64, DType::i64, DType::bool_, DType::i8,  DType::i16, DType::i32,
+                              DType::u8,  DType::u16, DType::u32, DType::u64,   DType::f16, DType::c64, DType::c128};
+
+// The bytes after the header: the header's length is in the prefix (u16 in 1.0, u32 after).
+std::string data_section(const std::string& file) {
+    REQUIRE(file.size() >= 12);
+    const auto byte = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(file[i])); };
+    const bool v1 = file[6] == 1;
+    const std::size_t header_len = v1 ? byte(8) | byte(9) << 8 : byte(8) | byte(9) << 8 | byte(10) << 16 | byte(11) << 24;
+    const std::size_t start = (v1 ? 10 : 12) + header_len;
+    REQUIRE(start <= file.size());
+    return file.substr(start);
+}
+
+std::string data_hex(const std::string& file) {
+    const std::string data = data_section(file);
+    return hex(std::as_bytes(std::span(data.data(), data.size())));
+}
+
+std::string header_text(const std::string& file) {
+    const std::size_t data = file.size() - data_section(file).size();
+    return file.substr(file[6] == 1 ? 10 : 12, data - (file[6] == 1 ? 10 : 12));
+}
+
+} // namespace
+
+TEST_CASE("write_npy: every dtype x memory order x byte order x version reads back bit for bit") {
+    const std::vector<std::vector<std::size_t>> shapes = {{}, {0}, {7}, {2, 3}, {3, 1, 4}, {2, 0, 3}};
+    const std::pair<NpyVersion, char> versions[] = {
+        {NpyVersion::automatic, 1}, {NpyVersion::v1_0, 1}, {NpyVersion::v2_0, 2}, {NpyVersion::v3_0, 3}};
+    std::size_t checked = 0;
+    unsigned seed = 3;
+    for (DType t : k_all_dtypes)
+        for (const auto& shape : shapes) {
+            const Buffer b = filled(t, shape, seed++);
+            for (MemoryOrder o : {MemoryOrder::c, MemoryOrder::fortran})
+                for (ByteOrder e : {ByteOrder::little, ByteOrder::big})
+                    for (const auto& [v, version_byte] : versions) {
+                        INFO(dtype_name(t) << ", " << shape.size() << " dimensions, "
+                                           << (o == MemoryOrder::c ? "C" : "Fortran") << " order, "
+                                           << (e == ByteOrder::little ? "little" : "big") << "-endian, version "
+                                           << npy_version_name(v));
+                        const std::string file = npy_bytes(b, {v, e, o});
+                        CHECK(file[6] == version_byte);
+                        CHECK(file[7] == 0);
+                        CHECK((file.size() - data_section(file).size()) % 64 == 0); // data aligned as numpy does
+                        const std::string header = header_text(file);
+                        CHECK(header.back() == '\n');
+                        const char expected_order = dtype_size(t) == 1 ? '|' : e == ByteOrder::big ? '>' : '<';
+                        CHECK(header.find(std::string("'descr': '") + expected_order) != std::string::npos);
+                        CHECK(header.find(o == MemoryOrder::fortran ? "'fortran_order': True" : "'fortran_order': False") !=
+                              std::string::npos);
+                        const Buffer back = parse_npy(std::as_bytes(std::span(file.data(), file.size())), "memory");
+                        CHECK(back.dtype() == t);
+                        CHECK(back.shape() == shape);
+                        CHECK(hex(back.bytes()) == hex(b.bytes()));
+                        ++checked;
+                    }
+        }
+    CHECK(checked == 14 * 6 * 2 * 2 * 4);
+
+    // Through a file too, for the path that writes a converted copy and the one that does not.
+    for (const NpyFormat f : {NpyFormat{}, NpyFormat{NpyVersion::v3_0, ByteOrder::big, MemoryOrder::fortran}}) {
+        const Buffer b = filled(DType::c64, {3, 2, 2}, 9);
+        const std::string path = temp_path("formats.npy");
+        write_npy(path, b, f);
+        const Buffer back = read_npy(path);
+        CHECK(back.shape() == b.shape());
+        CHECK(hex(back.bytes()) == hex(b.bytes()));
+    }
+    fs::remove_all(fs::path(temp_path("x")).parent_path());
+}
+
+TEST_CASE("write_npy lays the data out as numpy did in the committed files of the same format") {
+    // numpy wrote tests/data/npy/valid (make_npy_files.py): read each, write it again in the
+    // file's own version, byte order and memory order, and the data bytes must be numpy's.
+    std::size_t compared = 0, fortran = 0, big = 0;
+    for (const auto& f : manifest().at("valid")) {
+        if (!f.contains("big_endian")) continue; // hand-written headers: no format of numpy's own
+        const std::string path = k_dir + f.at("file").get<std::string>();
+        INFO(path);
+        const std::string version = f.at("version").get<std::string>();
+        const NpyFormat format{version == "1.0" ? NpyVersion::v1_0 : version == "2.0" ? NpyVersion::v2_0 : NpyVersion::v3_0,
+                               f.at("big_endian").get<bool>() ? ByteOrder::big : ByteOrder::little,
+                               f.at("fortran_order").get<bool>() ? MemoryOrder::fortran : MemoryOrder::c};
+        const std::vector<std::byte> original = file_bytes(path);
+        const std::string numpy_file(reinterpret_cast<const char*>(original.data()), original.size());
+        const std::string ours = npy_bytes(read_npy(path), format);
+        CHECK(ours[6] == numpy_file[6]);
+        CHECK(data_hex(ours) == data_hex(numpy_file));
+        ++compared;
+        fortran += format.memory_order == MemoryOrder::fortran;
+        big += format.byte_order == ByteOrder::big;
+    }
+    CHECK(compared > 200);
+    CHECK(fortran > 50);
+    CHECK(big > 50);
+}
+
+TEST_CASE("write_npy's automatic version is 1.0 until the header outgrows 16 bits, then 2.0") {
+    CHECK(npy_bytes(filled(DType::f32, {4, 5}, 1))[6] == 1);
+    CHECK(npy_header(filled(DType::f32, {4, 5}, 1)).size() == 128); // the historical default, unchanged
+
+    // 30000 dimensions of 1 ("1, " each): a header of about 90 KB, more than 1.0's u16 length holds.
+    const Buffer many(DType::u8, std::vector<std::size_t>(30000, 1));
+    const std::string file = npy_bytes(many);
+    CHECK(file[6] == 2);
+    const std::string header = header_text(file);
+    CHECK(header.size() > 65535);
+    CHECK((12 + header.size()) % 64 == 0);
+    CHECK(data_section(file).size() == 1);
+    // The reader follows the 32-bit length to the shape, which it refuses on its own terms.
+    CHECK_THROWS_WITH(parse_npy(std::as_bytes(std::span(file.data(), file.size())), "many"),
+                      Catch::Contains("30000 dimensions (at most 64)"));
+    CHECK(npy_bytes(many, {NpyVersion::v3_0, ByteOrder::little, MemoryOrder::c})[6] == 3);
+    try {
+        npy_header(many, {NpyVersion::v1_0, ByteOrder::little, MemoryOrder::c});
+        FAIL("a forced 1.0 with a header over 65535 bytes was written");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::runtime);
+        CHECK_THAT(e.what(), Catch::Contains("too long for format 1.0"));
+    }
+}
+
+TEST_CASE("write_npy: Fortran order and big-endian bytes, spelled out") {
+    // i16 [[0, 1, 2], [3, 4, 5]]: Fortran order stores the columns 0 3 1 4 2 5.
+    Buffer b(DType::i16, {2, 3});
+    for (int16_t i = 0; i < 6; ++i) std::memcpy(b.data() + 2 * i, &i, 2);
+    CHECK(data_hex(npy_bytes(b, {NpyVersion::automatic, ByteOrder::little, MemoryOrder::fortran})) ==
+          "000003000100040002000500");
+    CHECK(data_hex(npy_bytes(b, {NpyVersion::automatic, ByteOrder::big, MemoryOrder::c})) ==
+          "000000010002000300040005");
+    // Complex numbers swap each part on its own: c64 (1 + 2j) is 3f800000 40000000 big-endian.
+    const Buffer c = values<float>(DType::c64, {1.0f, 2.0f});
+    CHECK(data_hex(npy_bytes(c, {NpyVersion::automatic, ByteOrder::big, MemoryOrder::c})) ==
+          "3f80000040000000");
+    CHECK(header_text(npy_bytes(c, {NpyVersion::automatic, ByteOrder::big, MemoryOrder::c})).rfind("{'descr': '>c8'", 0) == 0);
+}
+
+TEST_CASE("compare_array_files reads .npy pairs piece by piece with compare_buffers' exact result") {
+    // 640 KiB of data and a few elements: pieces of 256 KiB, the last one shorter. Differences
+    // (bytes changed in B) fall in several pieces, so counts, maxima, histograms and the first
+    // difference must be combined across pieces. Byte patterns give NaNs, infinities, subnormals.
+    const DType dtypes[] = {DType::f32, DType::f64, DType::f16, DType::c64, DType::c128, DType::u16, DType::i64, DType::bool_};
+    for (DType t : dtypes)
+        for (ByteOrder order : {ByteOrder::little, ByteOrder::big}) {
+            INFO(dtype_name(t) << (order == ByteOrder::big ? " big-endian" : " little-endian"));
+            const std::size_t n = (640 << 10) / dtype_size(t) + 3;
+            const Buffer a = filled(t, {n}, 5);
+            Buffer b = a.clone();
+            for (std::size_t pos : {std::size_t{300000}, std::size_t{300001}, std::size_t{77}, b.size_bytes() - 1,
+                                    std::size_t{600000}})
+                b.data()[pos] ^= std::byte{0x41};
+            const std::string path_a = temp_path("stream_a.npy"), path_b = temp_path("stream_b.npy");
+            write_npy(path_a, a, {NpyVersion::automatic, order, MemoryOrder::c});
+            write_npy(path_b, b, {NpyVersion::v2_0, order, MemoryOrder::c});
+            const ArrayFilesComparison c = compare_array_files(path_a, path_b, {});
+            REQUIRE(c.arrays.size() == 1);
+            const DiffStats& got = c.arrays[0].diff;
+            const DiffStats expected = compare_buffers(a, b);
+            CHECK_FALSE(got.identical);
+            CHECK(got.elements == expected.elements);
+            CHECK(got.differing_elements == expected.differing_elements);
+            CHECK(got.differing_elements >= 4);
+            CHECK(got.max_ulp == expected.max_ulp);
+            CHECK(got.max_abs == expected.max_abs);
+            CHECK(got.max_rel == expected.max_rel);
+            CHECK(got.ulp_histogram == expected.ulp_histogram);
+            CHECK(got.nan_mismatches == expected.nan_mismatches);
+            REQUIRE(got.first_difference);
+            CHECK(got.first_difference->index == expected.first_difference->index);
+            CHECK(got.first_difference->other.hex_bits == expected.first_difference->other.hex_bits);
+            // And a file against itself: identical, every element in the 0-ULP bucket.
+            const DiffStats same = compare_array_files(path_a, path_a, {}).arrays.at(0).diff;
+            CHECK(same.identical);
+            CHECK(same.ulp_histogram[0] == n);
+        }
+    SECTION("a Fortran-order file is read whole and transposed: the same array as its C-order twin") {
+        const Buffer a = filled(DType::f64, {300, 200}, 8);
+        const std::string path_c = temp_path("order_c.npy"), path_f = temp_path("order_f.npy");
+        write_npy(path_c, a);
+        write_npy(path_f, a, {NpyVersion::automatic, ByteOrder::big, MemoryOrder::fortran});
+        CHECK(compare_array_files(path_c, path_f, {}).arrays.at(0).diff.identical);
+        CHECK(compare_array_files(path_f, path_c, {}).arrays.at(0).diff.elements == 60000);
+    }
+    fs::remove_all(fs::path(temp_path("x")).parent_path());
+}
+
+TEST_CASE("parse_npz reads archives from memory as read_npz reads the files") {
+    for (const auto& archive : manifest().at("npz")) {
+        const std::string path = k_dir + archive.at("file").get<std::string>();
+        INFO(path);
+        const std::vector<NamedBuffer> from_file = read_npz(path), from_memory = parse_npz(file_bytes(path), "memory.npz");
+        REQUIRE(from_memory.size() == from_file.size());
+        for (std::size_t i = 0; i < from_file.size(); ++i) {
+            CHECK(from_memory[i].name == from_file[i].name);
+            CHECK(from_memory[i].buffer.shape() == from_file[i].buffer.shape());
+            CHECK(hex(from_memory[i].buffer.bytes()) == hex(from_file[i].buffer.bytes()));
+        }
+    }
+    for (const auto& f : manifest().at("malformed")) {
+        if (!f.value("npz", false)) continue;
+        const std::string path = k_dir + f.at("file").get<std::string>();
+        INFO(path);
+        CHECK_THROWS_WITH(parse_npz(file_bytes(path), "memory.npz"),
+                          Catch::StartsWith("memory.npz") && Catch::Contains(f.at("error").get<std::string>()));
+    }
+    // libzip would open no bytes at all as a new, empty archive; an empty file is not an .npz.
+    CHECK_THROWS_WITH(parse_npz({}, "nothing.npz"), "nothing.npz: not a readable .npz (zip) archive: Not a zip archive");
 }

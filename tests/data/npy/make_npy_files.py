@@ -12,7 +12,9 @@ Everything is regenerated from scratch into this script's directory:
               numpy would also read (keys in another order, double quotes, '=' byte order, (3L,)).
   npz/        np.savez (stored members) and np.savez_compressed (deflated members).
   pairs/      arrays with known differences: ULP, absolute, NaN, dtype and shape mismatches.
-  malformed/  files every reader must refuse with one clear error (never a crash).
+  malformed/  files every reader must refuse with one clear error (never a crash), including the
+              inputs on which the fuzzer (tests/fuzz/fuzz_npy.cpp) found bugs, kept byte for byte
+              as malformed/fuzz_*.
 
 manifest.json lists, for each valid array, its detaudit dtype name, shape and `data_hex`: the
 elements' bytes, little-endian, in C order (what detaudit's Buffer holds after reading); for each
@@ -328,7 +330,8 @@ def make_malformed(manifest):
         path = os.path.join(d, name)
         with zipfile.ZipFile(path, "w") as z:
             for member, content in members:
-                z.writestr(member, content)
+                # A fixed date, so that regenerating the files gives the same bytes.
+                z.writestr(zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0)), content)
         manifest["malformed"].append(dict(file="malformed/" + name, error=error, npz=True))
 
     ok = io.BytesIO()
@@ -343,6 +346,28 @@ def make_malformed(manifest):
     bad_zip = os.path.join(d, "npz_cut_in_half.npz")
     write_bytes(bad_zip, stored[:len(stored) // 2])
     manifest["malformed"].append(dict(file="malformed/npz_cut_in_half.npz", error="not a readable .npz", npz=True))
+
+    # Found by the fuzzer, as it wrote them. Each was a bug; the error is what the fixed reader says.
+    for name, content, error, is_npz in FUZZ_FOUND:
+        write_bytes(os.path.join(d, name), bytes.fromhex(content))
+        entry = dict(file="malformed/" + name, error=error)
+        if is_npz:
+            entry["npz"] = True
+        manifest["malformed"].append(entry)
+
+
+# (file name, bytes in hex, error substring, read as .npz)
+FUZZ_FOUND = [
+    # A member name holding a newline (central directory bytes): the error spanned two lines.
+    ("fuzz_npz_member_name_newline.npz",
+     "504b03041400000000003380785d142d8cc389000000890000000900000073686f72742e6e7079934e554d5059010076007b"
+     "2764655c6372273a20273c6634272c2027666f727472616e5f6f72646572273a2046616c73652c28277368617065273a2028"
+     "332c292c207d2020202020202020202020202020202020202020202020202020202020202020202020202020202020202020"
+     "202020202020202020202020202020200a0000c03f0000008000504b010214031401000000003380785d142d8cc389000000"
+     "89000000090000000000000020202020202020202020202020202020200a0000c03f0000008000504b000000008001000000"
+     "0073686f72742e6e7079504b0506000000000100010037000000b00000000000",
+     "? : not a .npy member (an .npz holds only .npy files)", True),
+]
 
 
 def main():
