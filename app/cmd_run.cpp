@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "env/fingerprint.hpp"
+#include "exec/process.hpp"
 #include "io/atomic_file.hpp"
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
@@ -18,12 +19,19 @@ namespace detaudit::app {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+constexpr int k_stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
-extern "C" void on_sigint(int) {
-    g_interrupted.store(true);
-    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends the process at once
+// SIGINT (Ctrl-C), SIGTERM (a cancelled CI job) and SIGHUP (a closed terminal) ask for a clean
+// stop: the running exec program is killed, the reports are written, exit 130. A second one ends
+// detaudit at once, and the running program's process group with it (it is not in detaudit's
+// group, so nothing else would).
+extern "C" void on_stop_signal(int signal_number) {
+    if (g_interrupted.exchange(true)) {
+        kill_running_program();
+        std::signal(signal_number, SIG_DFL);
+        std::raise(signal_number);
+    }
 }
-
 struct RunFlags {
     std::string scenario;
     int runs = 0;
@@ -67,11 +75,11 @@ int execute(const RunFlags& flags) {
     const bool progress = !flags.quiet && stderr_is_terminal();
     if (progress) options.progress = show_progress;
     options.interrupt = &g_interrupted;
-    std::signal(SIGINT, on_sigint);
+    for (int sig : k_stop_signals) std::signal(sig, on_stop_signal);
 
     auto backends = make_compiled_backends();
     const AuditReport report = run_audit(scenario, options, backends);
-    std::signal(SIGINT, SIG_DFL);
+    for (int sig : k_stop_signals) std::signal(sig, SIG_DFL);
     if (progress) std::fprintf(stderr, "\r\033[K");
 
     const bool color = use_color(flags.color);

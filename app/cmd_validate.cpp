@@ -4,6 +4,7 @@
 #include <iostream>
 #include "audit/plan.hpp"
 #include "backends/host_backend.hpp"
+#include "exec/placeholders.hpp"
 #include "scenario/axes.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
@@ -26,17 +27,15 @@ void print_commands(const PlannedOp& p, const Plan& plan) {
               << "\n";
     for (const auto& v : plan.variants) {
         if (!variant_applies_to(v, "host")) continue;
+        // {variant} is known here; {out} and {run} differ per run and stay as written.
+        const std::map<std::string, std::string> values = {{"out", "{out}"}, {"run", "{run}"}, {"variant", v.name}};
         std::string unset, set;
         for (const auto& [name, value] : exec_environment(op, v)) {
-            if (value) set += " " + quoted_if_needed(name + "=" + *value);
+            if (value) set += " " + quoted_if_needed(name + "=" + expand_placeholders(*value, values));
             else unset += " -u " + name;
         }
         nlohmann::json argv = nlohmann::json::array();
-        for (const auto& a : op.params["command"]) {
-            std::string arg = a.get<std::string>();
-            for (std::size_t pos; (pos = arg.find("{variant}")) != std::string::npos;) arg.replace(pos, 9, v.name);
-            argv.push_back(arg);
-        }
+        for (const auto& a : op.params["command"]) argv.push_back(expand_placeholders(a.get<std::string>(), values));
         const std::string env = unset + set;
         std::cout << "    would run [" << v.name << "]: " << (env.empty() ? "" : "env" + env + " ") << describe_command(argv)
                   << "\n";

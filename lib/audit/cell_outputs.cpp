@@ -1,7 +1,9 @@
 #include "cell_outputs.hpp"
 #include <cctype>
 #include <fnmatch.h>
+#include <span>
 #include <string_view>
+#include "compare/digest.hpp"
 #include "exec/output_files.hpp"
 
 namespace detaudit {
@@ -12,11 +14,15 @@ bool names_its_outputs(const std::string& pattern) { return !is_glob(pattern) &&
 } // namespace
 
 std::string path_safe(const std::string& name) {
+    constexpr std::size_t k_max_length = 80;
     std::string out = name;
     for (char& c : out)
         if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._=,+-").find(c) == std::string_view::npos)
             c = '_';
     if (out.empty() || out == "." || out == "..") out = "_" + out;
+    // Two names must not share a directory ("a/b" and "a_b"), nor may one be too long for it.
+    if (out != name || out.size() > k_max_length)
+        out = out.substr(0, k_max_length) + "-" + digest_bytes(std::as_bytes(std::span(name.data(), name.size()))).substr(0, 8);
     return out;
 }
 
@@ -28,10 +34,14 @@ std::vector<std::string> declared_output_names(const OpSpec& op) {
     return names;
 }
 
+std::string output_file(const std::string& name) {
+    const auto member = name.find(".npz:");
+    return member == std::string::npos ? name : name.substr(0, member + 4);
+}
+
 bool comes_from(const std::string& name, const std::string& pattern) {
     if (name == pattern) return true;
-    const std::string file = name.substr(0, name.find(':'));
-    return ::fnmatch(pattern.c_str(), file.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
+    return ::fnmatch(pattern.c_str(), output_file(name).c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
 } // namespace detaudit

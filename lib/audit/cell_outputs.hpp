@@ -49,13 +49,17 @@ struct OpOutputs {
     OutputState& state(const std::string& name) { return states.at(name); }
 };
 
-// Variant names become directory names: anything but [A-Za-z0-9._=,+-] becomes '_' (an env
-// axis value may hold '/').
+// Variant and output names become directory names: anything but [A-Za-z0-9._=,+-] becomes '_'
+// (an env axis value may hold '/'), and a name so changed, or longer than 80 characters, is cut
+// to 80 and gets "-" and 8 hex digits of its digest, so two names never share a directory.
 std::string path_safe(const std::string& name);
 // The outputs an op is known to write before it runs: "" for a built-in op's single buffer; an
 // exec op's outputs that are plain files (globs and .npz archives name what they hold once
 // it is seen).
 std::vector<std::string> declared_output_names(const OpSpec& op);
+// The file an output name is in: "state.npz" for "state.npz:w1", else the name itself (which may
+// hold a ':' of its own).
+std::string output_file(const std::string& name);
 // Is `name` ("state.npz:w1", "layers/a.npy") one of the outputs `pattern` stands for?
 bool comes_from(const std::string& name, const std::string& pattern);
 

@@ -431,6 +431,12 @@ private:
             }
             absorb(op, variant, track, run);
         }
+        for (const auto& [name, reason] : produced.failed) {
+            seen.insert(name);
+            auto [it, fresh] = result.tracks.try_emplace(name);
+            if (fresh) it->second.cell = shared;
+            fail_track(it->second, reason);
+        }
         for (const auto& pattern : produced.missing) {
             seen.insert(pattern);
             auto [it, fresh] = result.tracks.try_emplace(pattern);

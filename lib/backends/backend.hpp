@@ -36,6 +36,7 @@ struct RunContext {
 struct RunOutputs {
     std::vector<NamedBuffer> outputs;
     std::vector<std::string> missing;    // declared outputs or globs that matched no file
+    std::vector<std::pair<std::string, std::string>> failed; // output -> why it cannot be used
     double seconds = 0;
 };
 

@@ -12,9 +12,14 @@ namespace fs = std::filesystem;
 namespace detaudit {
 namespace {
 
+// Braces stay bare ({out} reads as a placeholder) unless bash would brace-expand them: a comma or
+// ".." with a brace.
 std::string shell_quote(const std::string& arg) {
-    if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=./:,@{}%") ==
-                            std::string::npos)
+    const bool expands = arg.find('{') != std::string::npos &&
+                         (arg.find(',') != std::string::npos || arg.find("..") != std::string::npos);
+    if (!arg.empty() && !expands &&
+        arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=./:,@{}%") ==
+            std::string::npos)
         return arg;
     std::string out = "'";
     for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -74,7 +79,10 @@ RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, cons
     const fs::path run_dir = context.run_dir;
     const fs::path out_dir = run_dir / "out";
     std::error_code ec;
+    // A previous audit into the same --dump-dir may have left this run's {out}: its files must
+    // not pass for this run's.
     fs::remove_all(out_dir, ec);
+    if (ec) throw Error(ErrorKind::runtime, "cannot empty the run directory " + out_dir.string() + ": " + ec.message());
     fs::create_directories(out_dir, ec);
     if (ec) throw Error(ErrorKind::runtime, "cannot create the run directory " + out_dir.string() + ": " + ec.message());
 
@@ -112,6 +120,7 @@ RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, cons
         CollectedOutputs collected = collect_outputs(out_dir.string(), patterns);
         outputs.outputs = std::move(collected.files);
         outputs.missing = std::move(collected.missing);
+        for (auto& f : collected.failed) outputs.failed.emplace_back(f.name, run_label + f.reason);
     } catch (const Error& e) {
         if (!context.keep_run_files) fs::remove_all(out_dir, ec);
         throw Error(ErrorKind::runtime, run_label + e.what());

@@ -17,7 +17,9 @@ bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The regular files under `root` (not following directory links), relative, sorted.
+// Every entry under `root` but real directories (files, and links under their own names: a glob
+// that matches a link reports it, refused or not), relative, sorted. Directory links are not
+// followed.
 std::vector<std::string> files_under(const fs::path& root) {
     std::vector<std::string> out;
     std::error_code ec;
@@ -26,7 +28,8 @@ std::vector<std::string> files_under(const fs::path& root) {
         const fs::file_status st = it->symlink_status(ec);
         if (ec) break;
         if (fs::is_directory(st)) continue;
-        out.push_back(fs::relative(it->path(), root, ec).generic_string());
+        const std::string rel = it->path().lexically_relative(root).generic_string();
+        if (!rel.empty()) out.push_back(rel);
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -44,22 +47,19 @@ Buffer read_bytes(const fs::path& path, const std::string& name) {
     return b;
 }
 
-// A program may leave a link in {out}; what it points to must still be inside {out}.
+// A program may leave links in {out}, on the file or on a directory of its path; what the path
+// resolves to must still be inside {out}, and be a regular file.
 void check_inside(const fs::path& root, const fs::path& path, const std::string& name) {
     std::error_code ec;
-    const fs::file_status st = fs::symlink_status(path, ec);
-    if (ec) throw Error(ErrorKind::runtime, "output " + name + ": " + ec.message());
-    if (fs::is_symlink(st)) {
-        const fs::path target = fs::canonical(path, ec);
-        if (ec) throw Error(ErrorKind::runtime, "output " + name + ": a symbolic link that cannot be resolved");
-        const fs::path base = fs::canonical(root, ec);
-        const auto rel = target.lexically_relative(base).generic_string();
-        if (ec || rel.empty() || rel == ".." || rel.rfind("../", 0) == 0)
-            throw Error(ErrorKind::runtime, "output " + name + ": a symbolic link to " + target.string() +
-                                                ", outside {out}: refused");
-    }
-    const fs::file_status target_status = fs::status(path, ec);
-    if (ec || !fs::is_regular_file(target_status))
+    const fs::path target = fs::canonical(path, ec);
+    if (ec) throw Error(ErrorKind::runtime, "output " + name + ": cannot be resolved: " + ec.message());
+    const fs::path base = fs::canonical(root, ec);
+    if (ec) throw Error(ErrorKind::runtime, "output " + name + ": {out} cannot be resolved: " + ec.message());
+    const fs::path rel = target.lexically_relative(base);
+    if (rel.empty() || *rel.begin() == "..")
+        throw Error(ErrorKind::runtime, "output " + name + ": resolves through a symbolic link to " + target.string() +
+                                            ", outside {out}: refused");
+    if (!fs::is_regular_file(fs::status(target, ec)))
         throw Error(ErrorKind::runtime, "output " + name + ": not a regular file");
 }
 
@@ -98,7 +98,7 @@ CollectedOutputs collect_outputs(const std::string& out_dir, const std::vector<s
         std::vector<std::string> matches;
         if (!is_glob(pattern)) {
             std::error_code ec;
-            if (fs::exists(fs::symlink_status(root / pattern, ec)) || fs::is_symlink(fs::symlink_status(root / pattern, ec)))
+            if (fs::exists(fs::symlink_status(root / pattern, ec))) // a dangling link too: it is refused by name
                 matches.push_back(pattern);
         } else {
             if (!listed) {
@@ -109,8 +109,14 @@ CollectedOutputs collect_outputs(const std::string& out_dir, const std::vector<s
                 if (::fnmatch(pattern.c_str(), f.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) matches.push_back(f);
         }
         if (matches.empty()) result.missing.push_back(pattern);
-        for (const auto& m : matches)
-            if (taken.insert(m).second) read_output(root, m, result.files);
+        for (const auto& m : matches) {
+            if (!taken.insert(m).second) continue;
+            try {
+                read_output(root, m, result.files);
+            } catch (const Error& e) {
+                result.failed.push_back({m, e.what()});
+            }
+        }
     }
     return result;
 }

@@ -9,13 +9,19 @@ namespace detaudit {
 
 bool is_glob(const std::string& pattern); // holds *, ? or [
 
-struct CollectedOutputs {
-    std::vector<NamedBuffer> files;   // "weights.npy", "sub/x.bin", "state.npz:w1"
-    std::vector<std::string> missing; // patterns that matched no file
+struct OutputFailure {
+    std::string name;   // the file, relative to {out}
+    std::string reason; // one line: "output x.npy: not a .npy file (bad magic)"
 };
 
-// Throws detaudit::Error (runtime) naming the file when one cannot be read, is malformed, or
-// resolves outside `out_dir` (a symbolic link pointing elsewhere).
+struct CollectedOutputs {
+    std::vector<NamedBuffer> files;     // "weights.npy", "sub/x.bin", "state.npz:w1"
+    std::vector<std::string> missing;   // patterns that matched no file
+    std::vector<OutputFailure> failed;  // files that matched but cannot be used: each fails alone
+};
+
+// A file that cannot be read, is malformed, is not a regular file, or resolves outside `out_dir`
+// (through a symbolic link anywhere on its path) is in `failed`, the others are read.
 CollectedOutputs collect_outputs(const std::string& out_dir, const std::vector<std::string>& patterns);
 
 } // namespace detaudit

@@ -1,4 +1,6 @@
 #include "process.hpp"
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -139,10 +141,37 @@ bool pump(int fd, Capture& capture) {
     }
 }
 
-// Has the child exited? Not reaped, so its pid (the group's id) cannot be reused yet.
+// The process group of the program running now, for a signal handler that must end it.
+std::atomic<pid_t> g_running_group{0};
+
+// Has the child exited? Not reaped, so its pid (the group's id) cannot be reused yet. ECHILD
+// (someone else reaped it) also means it is gone.
 bool has_exited(pid_t pid) {
     siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+    if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return errno == ECHILD;
+    return info.si_pid == pid;
+}
+
+// The program as posix_spawn must find it: a name without '/' is looked up on the PATH the
+// program gets (the op's env or an env.PATH axis may set it), not detaudit's own.
+std::optional<std::string> find_program(const std::string& name, const std::vector<std::string>& env,
+                                        std::string& searched) {
+    if (name.find('/') != std::string::npos) return name;
+    std::string path = "/usr/local/bin:/usr/bin:/bin";
+    for (const auto& e : env)
+        if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+    searched = path;
+    std::optional<std::string> not_executable;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t colon = std::min(path.find(':', start), path.size());
+        const std::string dir = colon == start ? "." : path.substr(start, colon - start);
+        const std::string candidate = dir + "/" + name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        if (!not_executable && ::access(candidate.c_str(), F_OK) == 0) not_executable = candidate;
+        start = colon + 1;
+    }
+    return not_executable; // spawning it reports EACCES; nullopt: not found
 }
 
 int reap(pid_t pid) {
@@ -153,6 +182,11 @@ int reap(pid_t pid) {
 }
 
 } // namespace
+
+void kill_running_program() noexcept {
+    const pid_t group = g_running_group.load();
+    if (group > 0) ::kill(-group, SIGKILL);
+}
 
 std::string ProcessResult::describe_end(double timeout_s) const {
     switch (end) {
@@ -170,6 +204,12 @@ std::string ProcessResult::describe_end(double timeout_s) const {
 }
 
 ProcessResult run_process(const ProcessSpec& spec) {
+    // A parent that left SIGCHLD ignored makes the kernel reap children at once: exits could not
+    // be waited for. detaudit waits for its own children.
+    struct sigaction chld {};
+    chld.sa_handler = SIG_DFL;
+    sigemptyset(&chld.sa_mask);
+    ::sigaction(SIGCHLD, &chld, nullptr);
     ProcessResult result;
     int out_pipe[2], err_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::runtime, os_error("pipe", errno));
@@ -201,9 +241,13 @@ ProcessResult run_process(const ProcessSpec& spec) {
     std::vector<std::string> argv = spec.argv;
     std::vector<std::string> env = environment_for(spec);
     std::vector<char*> argv_p = pointers(argv), env_p = pointers(env);
+    std::string searched;
+    const std::optional<std::string> program = find_program(spec.argv[0], env, searched);
     pid_t pid = -1;
     const auto start = Clock::now();
-    const int spawn_error = ::posix_spawnp(&pid, argv_p[0], &actions, &attr, argv_p.data(), env_p.data());
+    const int spawn_error = program ? ::posix_spawn(&pid, program->c_str(), &actions, &attr, argv_p.data(), env_p.data())
+                                    : ENOENT;
+    if (spawn_error == 0) g_running_group.store(pid);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     out_write.reset();
@@ -211,7 +255,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
     if (spawn_error != 0) {
         result.end = ProcessResult::End::not_started;
         result.start_error = spawn_error == ENOENT ? "no such program \"" + spec.argv[0] + "\"" +
-                                                         (spec.argv[0].find('/') == std::string::npos ? " on PATH" : "")
+                                                         (searched.empty() ? "" : " on PATH (" + searched + ")")
                              : spawn_error == EACCES ? "\"" + spec.argv[0] + "\" is not executable (permission denied)"
                                                      : os_error("\"" + spec.argv[0] + "\"", spawn_error);
         out_capture.finish();
@@ -268,8 +312,25 @@ ProcessResult run_process(const ProcessSpec& spec) {
             ::usleep(1000);
         }
     }
-    if (!exited) ::kill(-pid, SIGKILL);
+    if (!exited) {
+        ::kill(-pid, SIGKILL);
+        // What it wrote just before (often where it hung) is still in the pipes.
+        const auto drain_end = Clock::now() + std::chrono::milliseconds(200);
+        while ((out_open || err_open) && Clock::now() < drain_end) {
+            pollfd fds[2];
+            nfds_t n = 0;
+            if (out_open) fds[n++] = {out_read.get(), POLLIN, 0};
+            if (err_open) fds[n++] = {err_read.get(), POLLIN, 0};
+            if (::poll(fds, n, k_poll_ms) <= 0) continue;
+            for (nfds_t i = 0; i < n; ++i)
+                if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+                    const bool is_out = fds[i].fd == out_read.get();
+                    (is_out ? out_open : err_open) = pump(fds[i].fd, is_out ? out_capture : err_capture);
+                }
+        }
+    }
     const int status = reap(pid);
+    g_running_group.store(0);
     result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
     if (result.end == ProcessResult::End::not_started) {
         if (WIFEXITED(status)) {

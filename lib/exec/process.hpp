@@ -11,7 +11,7 @@
 namespace detaudit {
 
 struct ProcessSpec {
-    std::vector<std::string> argv;                      // argv[0] is looked up on PATH when it has no '/'
+    std::vector<std::string> argv;                      // argv[0] without '/': looked up on the program's PATH
     std::string cwd;                                    // empty: detaudit's own
     std::map<std::string, std::optional<std::string>> env; // on top of detaudit's environment; nullopt unsets
     double timeout_s = 600;
@@ -35,6 +35,10 @@ struct ProcessResult {
     // "exited with status 3", "killed by signal 11 (Segmentation fault)", "timed out after 2 s"...
     std::string describe_end(double timeout_s) const;
 };
+
+// For a signal handler (async-signal-safe): SIGKILL to the process group of the program
+// run_process is running now, if any.
+void kill_running_program() noexcept;
 
 // Never throws for the program's own failures (they are in the result); throws detaudit::Error
 // (runtime) only when detaudit itself cannot set up the run (pipes, capture files).

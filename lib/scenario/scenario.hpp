@@ -31,8 +31,9 @@ struct OpSpec {
     std::vector<std::string> backends;    // effective
     uint64_t seed = 0;                    // effective: the op's own or the scenario's
     std::map<std::string, Expectation> expect; // only the axes the scenario states (op or defaults)
-    // exec: output pattern -> the axes its own "expect" states, over `expect`.
-    std::map<std::string, std::map<std::string, Expectation>> output_expect;
+    // exec: (output pattern, the axes its own "expect" states), in the order of `outputs`: the
+    // first pattern matching an output that states an axis decides it, over `expect`.
+    std::vector<std::pair<std::string, std::map<std::string, Expectation>>> output_expect;
 };
 
 struct VaryAxis {

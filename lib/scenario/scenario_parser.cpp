@@ -272,13 +272,17 @@ private:
         if (defaults.contains("expect")) op.expect = parse_expect(defaults["expect"], "/defaults/expect");
         if (v.contains("expect"))
             for (auto& [axis, e] : parse_expect(v["expect"], child_pointer(pointer, "expect"))) op.expect[axis] = e;
-        if (op.kind == "exec" && v.contains("outputs"))
-            for (std::size_t i = 0; i < v["outputs"].size(); ++i) {
-                const auto& entry = v["outputs"][i];
-                if (entry.is_object() && entry.contains("expect"))
-                    op.output_expect[entry["path"].get<std::string>()] =
-                        parse_expect(entry["expect"], child_pointer(child_pointer(child_pointer(pointer, "outputs"), i), "expect"));
-            }
+        if (op.kind == "exec" && given.contains("outputs")) {
+            // The op's outputs, or those of /defaults (already validated by normalise_params).
+            const std::string outputs_pointer =
+                from_defaults.count("outputs") ? from_defaults.at("outputs") : child_pointer(pointer, "outputs");
+            const auto& outputs = given["outputs"];
+            for (std::size_t i = 0; i < outputs.size(); ++i)
+                if (outputs[i].is_object() && outputs[i].contains("expect"))
+                    op.output_expect.emplace_back(
+                        outputs[i]["path"].get<std::string>(),
+                        parse_expect(outputs[i]["expect"], child_pointer(child_pointer(outputs_pointer, i), "expect")));
+        }
         return op;
     }
 

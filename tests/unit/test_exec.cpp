@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include "audit/cell_outputs.hpp"
 #include "backends/host_backend.hpp"
 #include "common/error.hpp"
 #include "exec/output_files.hpp"
@@ -104,7 +105,7 @@ TEST_CASE("run_process: a program that cannot start says why") {
     spec.argv = {"detaudit-no-such-program"};
     ProcessResult r = run_process(spec);
     CHECK(r.end == ProcessResult::End::not_started);
-    CHECK(r.start_error == "no such program \"detaudit-no-such-program\" on PATH");
+    CHECK_THAT(r.start_error, Catch::StartsWith("no such program \"detaudit-no-such-program\" on PATH ("));
     write_text(dir.path / "plain.sh", "#!/bin/sh\n");
     spec.argv = {(dir.path / "plain.sh").string()};
     r = run_process(spec);
@@ -202,21 +203,85 @@ TEST_CASE("collect_outputs: names, globs, .npz members and bytes; missing patter
     CHECK_FALSE(is_glob("plain.npy"));
 }
 
-TEST_CASE("collect_outputs: links that leave {out}, directories and malformed arrays are errors naming the output") {
+// The one failure of collecting `name` alone.
+std::string failure_of(const std::string& out, const std::string& name) {
+    const CollectedOutputs c = collect_outputs(out, {name});
+    REQUIRE(c.failed.size() == 1);
+    CHECK(c.failed[0].name == name);
+    CHECK(c.files.empty());
+    return c.failed[0].reason;
+}
+
+TEST_CASE("collect_outputs: links that leave {out}, directories and malformed arrays fail their output only") {
     TempDir dir;
     fs::create_directories(dir.path / "out");
     const std::string out = (dir.path / "out").string();
     write_text(dir.path / "secret.txt", "secret");
+    write_text(dir.path / "elsewhere/inner.txt", "secret too");
     fs::create_symlink(dir.path / "secret.txt", dir.path / "out/leak.txt");
-    CHECK_THROWS_WITH(collect_outputs(out, {"leak.txt"}), Catch::Contains("output leak.txt: a symbolic link to") &&
-                                                              Catch::Contains("outside {out}: refused"));
+    CHECK_THAT(failure_of(out, "leak.txt"), Catch::StartsWith("output leak.txt: resolves through a symbolic link to ") &&
+                                                Catch::EndsWith("secret.txt, outside {out}: refused"));
+    // A link on a directory of the path, not on the file itself.
+    fs::create_symlink(dir.path / "elsewhere", dir.path / "out/sub");
+    CHECK_THAT(failure_of(out, "sub/inner.txt"), Catch::Contains("outside {out}: refused"));
     write_text(dir.path / "out/real.txt", "ok");
     fs::create_symlink("real.txt", dir.path / "out/inside.txt");
     CHECK(collect_outputs(out, {"inside.txt"}).files.at(0).buffer.elements() == 2);
     fs::create_directories(dir.path / "out/adir");
-    CHECK_THROWS_WITH(collect_outputs(out, {"adir"}), "output adir: not a regular file");
+    CHECK(failure_of(out, "adir") == "output adir: not a regular file");
     write_text(dir.path / "out/bad.npy", "\x93NUMPY\x01");
-    CHECK_THROWS_WITH(collect_outputs(out, {"bad.npy"}), Catch::StartsWith("output bad.npy: "));
+    CHECK_THAT(failure_of(out, "bad.npy"), Catch::StartsWith("output bad.npy: "));
+    // A glob reports links under their own names: the inside one is read, the outside one refused.
+    const CollectedOutputs c = collect_outputs(out, {"*.txt", "sub/*.txt"});
+    std::vector<std::string> names;
+    for (const auto& f : c.files) names.push_back(f.name);
+    CHECK(names == std::vector<std::string>{"inside.txt", "real.txt"});
+    REQUIRE(c.failed.size() == 1);
+    CHECK(c.failed[0].name == "leak.txt");
+    // A directory link is not followed by the listing: sub/inner.txt is no match, said as such.
+    CHECK(c.missing == std::vector<std::string>{"sub/*.txt"});
+}
+
+TEST_CASE("run_process: the program is found on the PATH it is given, not detaudit's") {
+    TempDir dir;
+    write_text(dir.path / "bin/detaudit-test-tool", "#!/bin/sh\necho found\n");
+    fs::permissions(dir.path / "bin/detaudit-test-tool", fs::perms::owner_all);
+    ProcessSpec spec = shell("", dir);
+    spec.argv = {"detaudit-test-tool"};
+    spec.env["PATH"] = (dir.path / "bin").string() + ":/usr/bin:/bin";
+    const ProcessResult r = run_process(spec);
+    CHECK(r.succeeded());
+    CHECK(read_text(dir.path / "stdout.txt") == "found\n");
+}
+
+TEST_CASE("run_process: exits are seen when SIGCHLD was left ignored by detaudit's parent") {
+    TempDir dir;
+    struct sigaction ignore {}, previous{};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGCHLD, &ignore, &previous);
+    ProcessSpec spec = shell("exit 3", dir);
+    spec.timeout_s = 20;
+    const auto start = std::chrono::steady_clock::now();
+    const ProcessResult r = run_process(spec);
+    ::sigaction(SIGCHLD, &previous, nullptr);
+    CHECK(r.end == ProcessResult::End::exited);
+    CHECK(r.exit_status == 3);
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 10);
+}
+
+TEST_CASE("path_safe: safe names stay readable; changed or long ones get a digest so none collide") {
+    CHECK(path_safe("env.OMP_NUM_THREADS=1") == "env.OMP_NUM_THREADS=1");
+    CHECK(path_safe("cpu.schedule=dynamic,cpu.threads=4") == "cpu.schedule=dynamic,cpu.threads=4");
+    const std::string slash = path_safe("env.X=a/b"), underscore = path_safe("env.X=a_b");
+    CHECK(underscore == "env.X=a_b");
+    CHECK(slash != underscore);
+    CHECK_THAT(slash, Catch::StartsWith("env.X=a_b-"));
+    CHECK(path_safe(std::string(300, 'x')).size() == 80 + 1 + 8);
+    CHECK(path_safe("..") != "..");
+    CHECK(output_file("state.npz:w1") == "state.npz");
+    CHECK(output_file("x:y.txt") == "x:y.txt");
+    CHECK(comes_from("x:y.txt", "*.txt"));
 }
 
 TEST_CASE("exec ops run on host; env axes belong to host; per-output expectations parse") {
