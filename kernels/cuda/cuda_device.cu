@@ -75,6 +75,7 @@ struct CudaDevice::State {
     std::vector<cudaStream_t> streams;
     std::vector<cudaEvent_t> stream_done;
     cudaEvent_t start = nullptr, stop = nullptr;
+    bool prepared = false; // the last prepare completed: a half-prepared op must never run
 
     ~State() {
         if (cublas) cublasDestroy(cublas);
@@ -123,6 +124,7 @@ void CudaDevice::prepare(const CudaOp& op, const std::vector<HostArray>& inputs,
     State& st = *m_state;
     if (max_streams < 1 || max_streams > k_max_streams)
         throw CudaFailure("cuda.streams must be 1 to 16, got " + std::to_string(max_streams));
+    st.prepared = false;
     // The previous op's memory goes first, so the estimate is against what this op can have.
     st.inputs.clear();
     st.outputs.clear();
@@ -172,6 +174,7 @@ void CudaDevice::prepare(const CudaOp& op, const std::vector<HostArray>& inputs,
         }
     }
     check(cudaDeviceSynchronize(), "cudaDeviceSynchronize (prepare)");
+    st.prepared = true;
 }
 
 namespace {
@@ -182,7 +185,7 @@ template <typename T> void dispatch(const CudaOp& op, CudaDevice::State& st, con
 
 double CudaDevice::run(const CudaOp& op, const CudaLaunch& launch, void* out, std::size_t out_bytes) {
     State& st = *m_state;
-    if (st.outputs.empty()) throw CudaFailure(op_name(op) + ": run before prepare");
+    if (!st.prepared) throw CudaFailure(op_name(op) + ": not prepared (its prepare failed: see the first cell's error)");
     int items = 1;
     const Launch l = launch_for(launch, work_items(op, items), st.sm_count, items);
     st.scratch.resize(scratch_bytes_for(op, l)); // a launch axis may need more than "auto" did
@@ -194,20 +197,29 @@ double CudaDevice::run(const CudaOp& op, const CudaLaunch& launch, void* out, st
     // More streams than prepared (a cuda.streams variant): their outputs are allocated here, untimed.
     st.ensure_streams(streams);
     while (static_cast<int>(st.outputs.size()) < streams) st.outputs.emplace_back(st.outputs[0].bytes());
+    if (cublas) {
+        // Host-side settings for stream 0 before the start event: the event times the GEMMs.
+        set_cublas_math(st.cublas, op.math);
+        check(cublasSetStream(st.cublas, s0), "cublasSetStream");
+        if (st.shared_workspace)
+            check(cublasSetWorkspace(st.cublas, st.cublas_workspace.get(), st.cublas_workspace.bytes()),
+                  "cublasSetWorkspace");
+    }
     check(cudaEventRecord(st.start, s0), "cudaEventRecord (start)");
     if (cublas) {
-        set_cublas_math(st.cublas, op.math);
         const bool half = op.precision != CublasPrecision::same;
         const void* a = half ? st.half_a.get() : st.inputs.at(0).get();
         const void* b = half ? st.half_b.get() : st.inputs.at(1).get();
         for (int i = 0; i < streams; ++i) {
-            if (i > 0) check(cudaStreamWaitEvent(st.streams[i], st.start, 0), "cudaStreamWaitEvent");
-            check(cublasSetStream(st.cublas, st.streams[i]), "cublasSetStream");
+            if (i > 0) {
+                check(cudaStreamWaitEvent(st.streams[i], st.start, 0), "cudaStreamWaitEvent");
+                check(cublasSetStream(st.cublas, st.streams[i]), "cublasSetStream");
+            }
             // cublasSetStream resets the workspace to cuBLAS's pool. Without CUBLAS_WORKSPACE_CONFIG
             // every stream is given the same one workspace back: the sharing cuBLAS's
             // reproducibility notes warn about. With it, cuBLAS's pool (sized by the variable, the
             // documented remedy) is left in place, so the variable has its effect.
-            if (st.shared_workspace)
+            if (i > 0 && st.shared_workspace)
                 check(cublasSetWorkspace(st.cublas, st.cublas_workspace.get(), st.cublas_workspace.bytes()),
                       "cublasSetWorkspace");
             matmul_cublas(st.cublas, op, a, b, st.outputs[static_cast<std::size_t>(i)].get());
@@ -242,6 +254,7 @@ template <typename T> void dispatch(const CudaOp& op, CudaDevice::State& st, con
         if (a == "curand_kernel") return rng_curand_kernel<T>(op.distribution, op.seed, out, op.n, l, s);
         if (a == "curand") {
             const bool pad = op.distribution == Distribution::normal && op.n % 2 == 1;
+            if (!st.curand) throw CudaFailure(op_name(op) + ": no cuRAND generator (prepare failed)");
             return st.curand->generate<T>(op.distribution, op.seed, op.offset, out, op.n + (pad ? 1 : 0), s);
         }
         break;

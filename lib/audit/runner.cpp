@@ -311,7 +311,12 @@ private:
                 for (std::size_t i = 0; i < inputs->buffers.size(); ++i)
                     dump(op, "inputs/" + names[i], inputs->buffers[i]);
             }
-            if (m_prepared_backends.insert(backend_name).second) backend.prepare(op, *inputs);
+            // Marked prepared only once prepare succeeded: after a failure the next cell tries again
+            // (and says why it fails) instead of running on a half-prepared backend.
+            if (!m_prepared_backends.count(backend_name)) {
+                backend.prepare(op, *inputs);
+                m_prepared_backends.insert(backend_name);
+            }
             for (int r = 1; r <= runs; ++r) {
                 if (interrupted()) break;
                 if (m_options.progress)
