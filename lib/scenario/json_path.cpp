@@ -8,8 +8,8 @@ void ScenarioErrors::fail(const std::string& pointer, const std::string& message
 
 std::string describe_json(const nlohmann::json& value) {
     switch (value.type()) {
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::array: return "an array";
+    case nlohmann::json::value_t::object: return value.empty() ? "an empty object" : "an object";
+    case nlohmann::json::value_t::array: return value.empty() ? "an empty array" : "an array";
     case nlohmann::json::value_t::null: return "null";
     default: {
         std::string text = value.dump();

@@ -86,6 +86,7 @@ public:
                 m_errors.fail(child_pointer(op.pointer, "id"), "duplicate id \"" + op.id + "\"");
             s.operations.push_back(std::move(op));
         }
+        check_unused_defaults(defaults, s);
         return s;
     }
 
@@ -175,6 +176,30 @@ private:
             if (!known)
                 m_errors.fail(pointer, "unknown key: defaults hold expect, runs, backends or an operation "
                                        "parameter (e.g. dtype, n, count)");
+        }
+    }
+
+    // A default that no operation of the scenario takes is still checked, as the parameter of the
+    // first kind that has it, so a bad value never passes silently.
+    void check_unused_defaults(const nlohmann::json& defaults, const Scenario& s) {
+        for (auto& [key, value] : defaults.items()) {
+            if (key == "expect" || key == "runs" || key == "backends") continue;
+            const bool used = std::any_of(s.operations.begin(), s.operations.end(), [&, &key = key](const OpSpec& op) {
+                return kind_has_param(*find_kind(op.kind), key);
+            });
+            // exponent is only meaningful with pow: nothing to check it against without an op.
+            if (used || key == "exponent") continue;
+            for (const auto& kind : catalog()) {
+                if (!kind_has_param(kind, key)) continue;
+                nlohmann::json given = {{key, value}};
+                if (kind.name == "exec") { // its required parameters, so only `key` is judged
+                    if (key != "command") given["command"] = nlohmann::json::array({"true"});
+                    if (key != "outputs") given["outputs"] = nlohmann::json::array({"x"});
+                }
+                normalise_params(kind, kind.algorithms.front().name, given, "/defaults", m_errors,
+                                 {{key, child_pointer("/defaults", key)}});
+                break;
+            }
         }
     }
 
