@@ -14,14 +14,16 @@ const Cell* find_cell(const OperationReport& op, const std::string& backend, con
 
 // A nondeterministic output differs between any two cells by chance. When some run of the
 // variant reproduced some run of the base bit for bit, the setting did not determine the
-// difference: it is run-to-run noise, not the axis.
+// difference: it is run-to-run noise, not the axis. Nor can anything be told when neither cell
+// ever repeated an output (a timestamp in a file): every comparison differs either way.
 bool within_run_to_run_noise(const Cell* base, const Cell* variant) {
     if (!base || !variant) return false;
     if (base->run_to_run.differing_runs == 0 && variant->run_to_run.differing_runs == 0) return false;
     const std::set<std::string> seen(base->digests.begin(), base->digests.end());
     for (const auto& d : variant->digests)
         if (seen.count(d)) return true;
-    return false;
+    const auto never_repeats = [](const Cell* c) { return c->runs >= 2 && c->distinct_outputs == c->runs; };
+    return never_repeats(base) && never_repeats(variant);
 }
 
 } // namespace

@@ -172,6 +172,21 @@ class Outputs(ExecTestCase):
         self.assertEqual(host_cell(report, "p", "state.npz:step")["output"]["dtype"], "i64")
         self.assertIn("p:state.npz:bias", r.stdout)
 
+    def test_outputs_that_never_repeat_are_not_blamed_on_a_setting(self):
+        # A file with a timestamp differs on every run: across variants it differs too, whatever
+        # the setting, so the axis is not said to change it.
+        code = ("import os, sys, time\n"
+                "open(os.path.join(sys.argv[1], 'log.txt'), 'w').write(repr(time.time_ns()))\n")
+        obj = scenario(exec_op("p", python(code), ["log.txt"], expect={"run_to_run": "any"}),
+                       vary={"env.SOME_SETTING": ["a", "b"]})
+        r, report = self.run_exec(obj)
+        attribution = entry(report, "p", "log.txt")["attribution"][0]
+        self.assertTrue(attribution["run_to_run_nondeterministic"])
+        effect = attribution["axes"][0]
+        self.assertEqual(effect["axis"], "env.SOME_SETTING")
+        self.assertFalse(effect["changes_results"])
+        self.assertTrue(effect["changes"][0]["within_run_to_run_noise"])
+
     def test_output_expectations_override_the_op(self):
         code = ("import numpy as np, os, sys\n"
                 "np.save(os.path.join(sys.argv[1], 'noisy.npy'), np.array([1.0 + int(sys.argv[2]) * 1e-15]))\n"
