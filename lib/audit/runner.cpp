@@ -324,7 +324,7 @@ private:
                 if (!named) {
                     OutputTrack& track = result.tracks.at("");
                     times.push_back(backend.run(op, variant, r == 1 ? *track.reference : *track.current));
-                    absorb(op, variant, track, r);
+                    absorb(op, variant, track, r, "");
                 } else {
                     RunContext context;
                     context.run = r;
@@ -406,13 +406,13 @@ private:
 
     // Run `run` of a single-output cell has been written into the track's reference (run 1) or
     // current buffer.
-    void absorb(const OpSpec& op, const Variant& variant, OutputTrack& track, int run) {
+    void absorb(const OpSpec& op, const Variant& variant, OutputTrack& track, int run, const std::string& name) {
         Cell& cell = track.cell;
         const Buffer& out = run == 1 ? *track.reference : *track.current;
         cell.digests.push_back(digest_bytes(out.bytes()));
         track.distinct.insert(cell.digests.back());
         cell.runs = static_cast<std::size_t>(run);
-        if (run > 1) record_comparison(op, cell, variant, *track.reference, *track.current, run, "");
+        if (run > 1) record_comparison(op, cell, variant, *track.reference, *track.current, run, name);
     }
 
     void absorb_named(const OpSpec& op, const Variant& variant, const Cell& shared, CellRun& result,
@@ -434,7 +434,7 @@ private:
             } else {
                 track.current.emplace(std::move(buffer));
             }
-            absorb(op, variant, track, run);
+            absorb(op, variant, track, run, name);
         }
         for (const auto& [name, reason] : produced.failed) {
             seen.insert(name);

@@ -187,6 +187,21 @@ class Outputs(ExecTestCase):
         self.assertFalse(effect["changes_results"])
         self.assertTrue(effect["changes"][0]["within_run_to_run_noise"])
 
+    def test_each_differing_output_is_dumped_under_its_own_name(self):
+        code = ("import numpy as np, os, sys\n"
+                "run = int(sys.argv[2])\n"
+                "np.save(os.path.join(sys.argv[1], 'a.npy'), np.array([1.0, run], dtype=np.float32))\n"
+                "open(os.path.join(sys.argv[1], 'b.txt'), 'w').write('run %d' % run)\n")
+        obj = scenario(exec_op("p", [PY, "-c", code, "{out}", "{run}"], ["a.npy", "b.txt"], expect={"run_to_run": "any"}),
+                       runs=2)
+        self.run_exec(obj, "--dump-dir", self.path("dump"))
+        a = np.load(self.path("dump/p/host/base/a.npy/run-2.npy"))
+        self.assertEqual(a.tolist(), [1.0, 2.0])
+        self.assertEqual(np.load(self.path("dump/p/host/base/a.npy/reference.npy")).tolist(), [1.0, 1.0])
+        self.assertEqual(open(self.path("dump/p/host/base/b.txt/run-2.bytes")).read(), "run 2")
+        self.assertEqual(open(self.path("dump/p/host/base/b.txt/reference.bytes")).read(), "run 1")
+        self.assertFalse(os.path.exists(self.path("dump/p/host/base/run-1/out")), "{out} removed without --keep-runs")
+
     def test_output_expectations_override_the_op(self):
         code = ("import numpy as np, os, sys\n"
                 "np.save(os.path.join(sys.argv[1], 'noisy.npy'), np.array([1.0 + int(sys.argv[2]) * 1e-15]))\n"
