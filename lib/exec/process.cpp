@@ -144,6 +144,29 @@ bool pump(int fd, Capture& capture) {
 // The process group of the program running now, for a signal handler that must end it.
 std::atomic<pid_t> g_running_group{0};
 
+// The program's stdout and stderr pipes: one poll, then what is readable goes to its capture.
+struct Pipes {
+    int out_fd, err_fd;
+    bool &out_open, &err_open;
+    Capture &out, &err;
+
+    // False when poll itself fails (not on a timeout or a signal).
+    bool poll_once() {
+        pollfd fds[2];
+        nfds_t n = 0;
+        if (out_open) fds[n++] = {out_fd, POLLIN, 0};
+        if (err_open) fds[n++] = {err_fd, POLLIN, 0};
+        const int ready = ::poll(fds, n, k_poll_ms);
+        if (ready < 0) return errno == EINTR;
+        for (nfds_t i = 0; i < n && ready > 0; ++i) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            const bool is_out = fds[i].fd == out_fd;
+            (is_out ? out_open : err_open) = pump(fds[i].fd, is_out ? out : err);
+        }
+        return true;
+    }
+};
+
 // Has the child exited? Not reaped, so its pid (the group's id) cannot be reused yet. ECHILD
 // (someone else reaped it) also means it is gone.
 bool has_exited(pid_t pid) {
@@ -267,6 +290,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
 
     const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(spec.timeout_s));
     bool out_open = true, err_open = true, exited = false;
+    Pipes pipes{out_read.get(), err_read.get(), out_open, err_open, out_capture, err_capture};
     std::optional<Clock::time_point> drain_until;
     while (out_open || err_open) {
         if (!exited && has_exited(pid)) {
@@ -284,19 +308,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
             result.end = ProcessResult::End::interrupted;
             break;
         }
-        pollfd fds[2];
-        nfds_t n = 0;
-        if (out_open) fds[n++] = {out_read.get(), POLLIN, 0};
-        if (err_open) fds[n++] = {err_read.get(), POLLIN, 0};
-        const int ready = ::poll(fds, n, k_poll_ms);
-        if (ready < 0 && errno != EINTR) break;
-        if (ready <= 0) continue;
-        for (nfds_t i = 0; i < n; ++i) {
-            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            const bool is_out = fds[i].fd == out_read.get();
-            const bool open = pump(fds[i].fd, is_out ? out_capture : err_capture);
-            (is_out ? out_open : err_open) = open;
-        }
+        if (!pipes.poll_once()) break;
     }
     // Both pipes closed (or the grace ran out) before the exit was seen: wait for it, within the
     // timeout.
@@ -316,17 +328,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
         ::kill(-pid, SIGKILL);
         // What it wrote just before (often where it hung) is still in the pipes.
         const auto drain_end = Clock::now() + std::chrono::milliseconds(200);
-        while ((out_open || err_open) && Clock::now() < drain_end) {
-            pollfd fds[2];
-            nfds_t n = 0;
-            if (out_open) fds[n++] = {out_read.get(), POLLIN, 0};
-            if (err_open) fds[n++] = {err_read.get(), POLLIN, 0};
-            if (::poll(fds, n, k_poll_ms) <= 0) continue;
-            for (nfds_t i = 0; i < n; ++i)
-                if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-                    const bool is_out = fds[i].fd == out_read.get();
-                    (is_out ? out_open : err_open) = pump(fds[i].fd, is_out ? out_capture : err_capture);
-                }
+        while ((out_open || err_open) && Clock::now() < drain_end && pipes.poll_once()) {
         }
     }
     const int status = reap(pid);
