@@ -1,6 +1,5 @@
 #include "cell_outputs.hpp"
 #include <cctype>
-#include <fnmatch.h>
 #include <span>
 #include <string_view>
 #include "compare/digest.hpp"
@@ -32,16 +31,6 @@ std::vector<std::string> declared_output_names(const OpSpec& op) {
     for (const auto& p : op.params.at("outputs"))
         if (names_its_outputs(p.get<std::string>())) names.push_back(p.get<std::string>());
     return names;
-}
-
-std::string output_file(const std::string& name) {
-    const auto member = name.find(".npz:");
-    return member == std::string::npos ? name : name.substr(0, member + 4);
-}
-
-bool comes_from(const std::string& name, const std::string& pattern) {
-    if (name == pattern) return true;
-    return ::fnmatch(pattern.c_str(), output_file(name).c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
 } // namespace detaudit

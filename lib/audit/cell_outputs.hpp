@@ -57,10 +57,4 @@ std::string path_safe(const std::string& name);
 // exec op's outputs that are plain files (globs and .npz archives name what they hold once
 // it is seen).
 std::vector<std::string> declared_output_names(const OpSpec& op);
-// The file an output name is in: "state.npz" for "state.npz:w1", else the name itself (which may
-// hold a ':' of its own).
-std::string output_file(const std::string& name);
-// Is `name` ("state.npz:w1", "layers/a.npy") one of the outputs `pattern` stands for?
-bool comes_from(const std::string& name, const std::string& pattern);
-
 } // namespace detaudit

@@ -203,7 +203,7 @@ private:
         for (const auto& p : op.params.value("outputs", nlohmann::json::array())) {
             const std::string pattern = p.get<std::string>();
             if (std::none_of(outputs.names.begin(), outputs.names.end(),
-                             [&](const std::string& name) { return comes_from(name, pattern); }))
+                             [&](const std::string& name) { return pattern_matches_output(pattern, name); }))
                 outputs.add(pattern);
         }
 

@@ -6,6 +6,7 @@
 #include <set>
 #include "exec/placeholders.hpp"
 #include "kernels/common/binned_sum.hpp"
+#include "scenario/axes.hpp"
 #include "scenario/json_path.hpp"
 
 namespace detaudit {
@@ -219,13 +220,6 @@ uint64_t checked_product(uint64_t a, uint64_t b, const std::string& what, const 
 }
 
 bool is_integer(const nlohmann::json& v) { return v.is_number_integer() || v.is_number_unsigned(); }
-
-bool is_env_name(const std::string& name) {
-    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-    for (char c : name)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-    return true;
-}
 
 nlohmann::json normalise_command(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors) {
     if (!v.is_array() || v.empty())

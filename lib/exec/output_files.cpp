@@ -88,6 +88,15 @@ void read_output(const fs::path& root, const std::string& name, std::vector<Name
 
 bool is_glob(const std::string& pattern) { return pattern.find_first_of("*?[") != std::string::npos; }
 
+std::string output_file(const std::string& name) {
+    const auto member = name.find(".npz:");
+    return member == std::string::npos ? name : name.substr(0, member + 4);
+}
+
+bool pattern_matches_output(const std::string& pattern, const std::string& name) {
+    return name == pattern || ::fnmatch(pattern.c_str(), output_file(name).c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
+}
+
 CollectedOutputs collect_outputs(const std::string& out_dir, const std::vector<std::string>& patterns) {
     CollectedOutputs result;
     const fs::path root(out_dir);

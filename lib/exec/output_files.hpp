@@ -8,6 +8,11 @@
 namespace detaudit {
 
 bool is_glob(const std::string& pattern); // holds *, ? or [
+// The file an output name is in: "state.npz" for "state.npz:w1", else the name itself (which may
+// hold a ':' of its own).
+std::string output_file(const std::string& name);
+// Does the `outputs` pattern stand for the output `name` ("state.npz:w1", "layers/a.npy")?
+bool pattern_matches_output(const std::string& pattern, const std::string& name);
 
 struct OutputFailure {
     std::string name;   // the file, relative to {out}

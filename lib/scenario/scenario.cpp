@@ -1,5 +1,5 @@
 #include "scenario.hpp"
-#include <fnmatch.h>
+#include "exec/output_files.hpp"
 
 namespace detaudit {
 
@@ -38,10 +38,8 @@ namespace detaudit {
 
 Expectation effective_expectation(const OpSpec& op, const std::string& axis, bool strict, const std::string& output) {
     if (!output.empty() && !op.output_expect.empty()) {
-        const auto member = output.find(".npz:");
-        const std::string file = member == std::string::npos ? output : output.substr(0, member + 4);
         for (const auto& [pattern, expect] : op.output_expect) {
-            if (::fnmatch(pattern.c_str(), file.c_str(), FNM_PATHNAME | FNM_PERIOD) != 0 && pattern != output) continue;
+            if (!pattern_matches_output(pattern, output)) continue;
             if (auto it = expect.find(axis); it != expect.end()) return it->second;
         }
     }

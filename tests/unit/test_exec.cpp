@@ -281,7 +281,9 @@ TEST_CASE("path_safe: safe names stay readable; changed or long ones get a diges
     CHECK(path_safe("..") != "..");
     CHECK(output_file("state.npz:w1") == "state.npz");
     CHECK(output_file("x:y.txt") == "x:y.txt");
-    CHECK(comes_from("x:y.txt", "*.txt"));
+    CHECK(pattern_matches_output("*.txt", "x:y.txt"));
+    CHECK(pattern_matches_output("state.npz", "state.npz:w1"));
+    CHECK_FALSE(pattern_matches_output("*.npy", "state.npz:w1.npy"));
 }
 
 TEST_CASE("exec ops run on host; env axes belong to host; per-output expectations parse") {
