@@ -11,6 +11,7 @@
 #include "exec/output_files.hpp"
 #include "exec/placeholders.hpp"
 #include "exec/process.hpp"
+#include "report/terminal_text.hpp"
 #include "scenario/axes.hpp"
 
 namespace fs = std::filesystem;
@@ -21,6 +22,13 @@ namespace {
 // Braces stay bare ({out} reads as a placeholder) unless bash would brace-expand them: a comma or
 // ".." with a brace.
 std::string shell_quote(const std::string& arg) {
+    // Control characters (an ESC in an argument) would act on the terminal that shows the
+    // command: bash's $'...' spells them as escapes and still pastes as the same argument.
+    if (escape_for_terminal(arg) != arg) {
+        std::string plain;
+        for (char c : arg) plain += c == '\\' ? "\\\\" : c == '\'' ? "\\'" : std::string(1, c);
+        return "$'" + escape_for_terminal(plain) + "'";
+    }
     const bool expands = arg.find('{') != std::string::npos &&
                          (arg.find(',') != std::string::npos || arg.find("..") != std::string::npos);
     if (!arg.empty() && !expands &&

@@ -12,6 +12,7 @@
 #include <thread>
 #include <unistd.h>
 #include "audit/cell_outputs.hpp"
+#include "backends/host_backend.hpp"
 #include "common/error.hpp"
 #include "exec/descendants.hpp"
 #include "exec/dir_fd.hpp"
@@ -206,6 +207,13 @@ TEST_CASE("escape_for_terminal: controls, C1, bidi overrides and bad UTF-8 are v
     CHECK(escape_for_terminal("abc\xe2\x80\xae" "fed") == "abc\\u202efed"); // right-to-left override
     CHECK(escape_for_terminal("\xff\xc3") == "\\xff\\xc3");          // not UTF-8, cut mid-character
     CHECK(escape_for_terminal("\xc0\xaf") == "\\xc0\\xaf");          // overlong
+}
+
+TEST_CASE("describe_command: an argument with control characters is shown as bash's $'...', escaped") {
+    CHECK(describe_command(nlohmann::json::array({"printf", "\x1b[1m it's \\ here\n"})) ==
+          "printf $'\\x1b[1m it\\'s \\\\ here\\n'");
+    CHECK(describe_command(nlohmann::json::array({"python3", "-c", "print('hi there')"})) ==
+          "python3 -c 'print('\\''hi there'\\'')'");
 }
 
 TEST_CASE("order_as_declared: each pattern's outputs at its place, globs by name, archives as seen") {
