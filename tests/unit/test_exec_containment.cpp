@@ -3,6 +3,8 @@
 // owner lock; lib/report's terminal escaping; the order of an exec op's outputs.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <csignal>
 #include <fcntl.h>
 #include <filesystem>
@@ -180,6 +182,8 @@ TEST_CASE("RunDirs: a dump directory's op is claimed by one audit at a time; tem
     }
     RunDirs again(dump, false);
     again.claim({"b"}); // released with the audit
+    const char* previous = std::getenv("TMPDIR");
+    const std::optional<std::string> saved = previous ? std::optional<std::string>(previous) : std::nullopt;
     ::setenv("TMPDIR", dir.path.c_str(), 1);
     RunDirs temp("", false);
     const std::string root = temp.root();
@@ -193,7 +197,8 @@ TEST_CASE("RunDirs: a dump directory's op is claimed by one audit at a time; tem
     CHECK_FALSE(fs::exists(fs::path(kept_root) / k_run_root_owner_file));
     CHECK(remove_abandoned_run_roots(dir.path.string()) == 0);
     CHECK(fs::exists(kept_root));
-    ::unsetenv("TMPDIR");
+    if (saved) ::setenv("TMPDIR", saved->c_str(), 1);
+    else ::unsetenv("TMPDIR");
 }
 
 TEST_CASE("escape_for_terminal: controls, C1, bidi overrides and bad UTF-8 are visible; text is kept") {
