@@ -13,6 +13,10 @@ namespace detaudit {
 class RunDirs {
 public:
     RunDirs(std::string dump_dir, bool keep_runs) : m_dump_dir(std::move(dump_dir)), m_keep(keep_runs) {}
+    RunDirs(const RunDirs&) = delete;
+    RunDirs& operator=(const RunDirs&) = delete;
+    // An audit that ended by an exception cleans up as finish() would.
+    ~RunDirs() { finish(); }
 
     // Under --dump-dir: locks DIR/<id> for each op id, before anything runs. Throws
     // detaudit::Error (usage, exit 2) naming --dump-dir and the other audit's pid when another
