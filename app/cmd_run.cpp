@@ -12,6 +12,7 @@
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "report/junit_reporter.hpp"
+#include "report/terminal_text.hpp"
 #include "scenario/scenario_parser.hpp"
 #include "terminal.hpp"
 
@@ -49,7 +50,7 @@ std::vector<std::string> check_backend_names(const std::vector<std::string>& nam
 
 void show_progress(const Progress& p) {
     std::fprintf(stderr, "\r\033[K[%zu/%zu] %s %s %s run %d/%d", p.cell, p.cells, p.op.c_str(), p.backend.c_str(),
-                 p.variant.c_str(), p.run, p.runs);
+                 escape_for_terminal(p.variant).c_str(), p.run, p.runs);
     std::fflush(stderr);
 }
 

@@ -5,6 +5,7 @@
 #include "audit/plan.hpp"
 #include "backends/host_backend.hpp"
 #include "exec/placeholders.hpp"
+#include "report/terminal_text.hpp"
 #include "scenario/axes.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
@@ -37,7 +38,7 @@ void print_commands(const PlannedOp& p, const Plan& plan) {
         nlohmann::json argv = nlohmann::json::array();
         for (const auto& a : op.params["command"]) argv.push_back(expand_placeholders(a.get<std::string>(), values));
         const std::string env = unset + set;
-        std::cout << "    would run [" << v.name << "]: " << (env.empty() ? "" : "env" + env + " ") << describe_command(argv)
+        std::cout << "    would run [" << escape_for_terminal(v.name) << "]: " << (env.empty() ? "" : "env" + env + " ") << describe_command(argv)
                   << "\n";
     }
 }

@@ -1,4 +1,5 @@
 #include "cell_outputs.hpp"
+#include <algorithm>
 #include <cctype>
 #include <span>
 #include <string_view>
@@ -31,6 +32,23 @@ std::vector<std::string> declared_output_names(const OpSpec& op) {
     for (const auto& p : op.params.at("outputs"))
         if (names_its_outputs(p.get<std::string>())) names.push_back(p.get<std::string>());
     return names;
+}
+
+void order_as_declared(const OpSpec& op, std::vector<std::string>& names) {
+    if (op.kind != "exec") return;
+    std::vector<std::string> patterns;
+    for (const auto& p : op.params.at("outputs")) patterns.push_back(p.get<std::string>());
+    auto rank = [&](const std::string& name) {
+        for (std::size_t i = 0; i < patterns.size(); ++i)
+            if (pattern_matches_output(patterns[i], name)) return i;
+        return patterns.size();
+    };
+    // Within a pattern, files by name (what a glob's listing gives), and an archive's members as
+    // they were seen: in archive order.
+    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+        const std::size_t ra = rank(a), rb = rank(b);
+        return ra != rb ? ra < rb : output_file(a) < output_file(b);
+    });
 }
 
 } // namespace detaudit

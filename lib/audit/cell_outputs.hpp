@@ -25,6 +25,7 @@ struct CellRun {
     Cell shared;
     bool whole = false;
     std::map<std::string, OutputTrack> tracks;
+    std::vector<std::string> order; // the tracks' names as the runs produced them (archive order in an .npz)
 };
 
 // A finished cell as the reports need it: per output, its Cell (the buffers are gone).
@@ -57,4 +58,8 @@ std::string path_safe(const std::string& name);
 // exec op's outputs that are plain files (globs and .npz archives name what they hold once
 // it is seen).
 std::vector<std::string> declared_output_names(const OpSpec& op);
+// Puts an exec op's output names in the order of its `outputs` as written: each pattern's files
+// at its place, in the order they were seen (a glob's in name order, an .npz's members in archive
+// order). A name no pattern matches goes last.
+void order_as_declared(const OpSpec& op, std::vector<std::string>& names);
 } // namespace detaudit

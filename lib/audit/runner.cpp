@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include "cell_outputs.hpp"
 #include "exec/output_files.hpp"
+#include "exec/run_dirs.hpp"
 
 #ifndef DETAUDIT_VERSION
 #define DETAUDIT_VERSION "0.0.0"
@@ -54,8 +55,14 @@ double median(std::vector<double> v) {
 class AuditRun {
 public:
     AuditRun(const Scenario& scenario, const RunOptions& options, std::vector<std::unique_ptr<Backend>>& backends)
-        : m_scenario(scenario), m_options(options), m_plan(make_plan(scenario, options.plan)) {
+        : m_scenario(scenario), m_options(options), m_plan(make_plan(scenario, options.plan)),
+          m_run_dirs(options.dump_dir, options.keep_runs) {
         for (auto& b : backends) m_backends[b->name()] = b.get();
+        // Before any work: an exec op's run directories are this audit's alone.
+        std::vector<std::string> exec_ids;
+        for (const auto& p : m_plan.ops)
+            if (p.op->kind == "exec") exec_ids.push_back(p.op->id);
+        m_run_dirs.claim(exec_ids);
     }
 
     AuditReport execute() {
@@ -92,15 +99,7 @@ private:
     bool interrupted() const { return m_options.interrupt && m_options.interrupt->load(); }
 
     // Exec run directories in a temporary root go with it, unless --keep-runs.
-    void finish_runs_root() {
-        if (m_temp_runs_root.empty()) return;
-        if (m_options.keep_runs) {
-            m_report.runs_dir = m_temp_runs_root;
-            return;
-        }
-        std::error_code ec;
-        fs::remove_all(m_temp_runs_root, ec);
-    }
+    void finish_runs_root() { m_report.runs_dir = m_run_dirs.finish(); }
 
     void probe_backends() {
         std::set<std::string> wanted(m_options.require.begin(), m_options.require.end());
@@ -168,6 +167,7 @@ private:
                 if (interrupted()) break;
                 CellRun run = run_cell(op, backend_name, variant, inputs);
                 CellRecord record{std::move(run.shared), run.whole, {}};
+                for (const auto& name : run.order) outputs.add(name);
                 for (auto& [name, track] : run.tracks) {
                     outputs.add(name);
                     OutputState& state = outputs.state(name);
@@ -206,6 +206,7 @@ private:
                              [&](const std::string& name) { return pattern_matches_output(pattern, name); }))
                 outputs.add(pattern);
         }
+        order_as_declared(op, outputs.names);
 
         std::vector<OperationReport> reports;
         for (const auto& name : outputs.names) {
@@ -240,20 +241,6 @@ private:
             reports.push_back(std::move(report));
         }
         return reports;
-    }
-
-    // The root of exec run directories: the dump directory, or a temporary one made on first use.
-    std::string runs_root() {
-        if (!m_options.dump_dir.empty()) return m_options.dump_dir;
-        if (m_temp_runs_root.empty()) {
-            const char* tmp = std::getenv("TMPDIR");
-            std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/detaudit-runs-XXXXXX";
-            if (::mkdtemp(pattern.data()) == nullptr)
-                throw Error(ErrorKind::runtime, "cannot create a temporary directory for exec runs under " +
-                                                    pattern.substr(0, pattern.rfind('/')) + ": " + std::strerror(errno));
-            m_temp_runs_root = pattern;
-        }
-        return m_temp_runs_root;
     }
 
     // The cell record every output of the cell starts from: identity, settings, declared type.
@@ -328,7 +315,7 @@ private:
                 } else {
                     RunContext context;
                     context.run = r;
-                    context.run_dir = (fs::path(runs_root()) / op.id / backend_name / path_safe(variant.name) /
+                    context.run_dir = (fs::path(m_run_dirs.root()) / op.id / backend_name / path_safe(variant.name) /
                                        ("run-" + std::to_string(r))).string();
                     context.keep_run_files = m_options.keep_runs;
                     context.interrupt = m_options.interrupt;
@@ -344,6 +331,9 @@ private:
                 }
                 completed = r;
             }
+        } catch (const RunSkipped& e) {
+            // The program said it cannot run here (exit 77, run 1): a skip, like an unavailable backend.
+            return ended_before_running(std::move(result.shared), CellStatus::skipped, e.what());
         } catch (const RunFailure& e) {
             return failed(std::move(result), e.what(), e.detail(), completed);
         } catch (const Error& e) {
@@ -375,8 +365,12 @@ private:
         run.whole = true;
         for (auto& [name, track] : run.tracks) {
             track.cell.status = CellStatus::error;
-            if (track.cell.reason.empty()) track.cell.reason = reason;
-            track.cell.error_detail = detail;
+            // An output that failed in an earlier run keeps that run's reason; the stderr of the
+            // run that failed now belongs under this run's reason only.
+            if (track.cell.reason.empty()) {
+                track.cell.reason = reason;
+                track.cell.error_detail = detail;
+            }
             track.cell.runs = static_cast<std::size_t>(completed);
             track.reference.reset();
         }
@@ -423,6 +417,7 @@ private:
             auto [it, fresh] = result.tracks.try_emplace(name);
             OutputTrack& track = it->second;
             if (fresh) {
+                result.order.push_back(name);
                 track.cell = shared;
                 if (run > 1) fail_track(track, "run 1 did not write " + name + "; run " + std::to_string(run) + " did");
             }
@@ -439,13 +434,19 @@ private:
         for (const auto& [name, reason] : produced.failed) {
             seen.insert(name);
             auto [it, fresh] = result.tracks.try_emplace(name);
-            if (fresh) it->second.cell = shared;
+            if (fresh) {
+                result.order.push_back(name);
+                it->second.cell = shared;
+            }
             fail_track(it->second, reason);
         }
         for (const auto& pattern : produced.missing) {
             seen.insert(pattern);
             auto [it, fresh] = result.tracks.try_emplace(pattern);
-            if (fresh) it->second.cell = shared;
+            if (fresh) {
+                result.order.push_back(pattern);
+                it->second.cell = shared;
+            }
             fail_track(it->second, "run " + std::to_string(run) + " wrote no file " +
                                        (is_glob(pattern) ? "matching " : "named ") + pattern + " in {out}");
         }
@@ -563,7 +564,7 @@ private:
     std::size_t m_cell_number = 0;
     std::string m_not_run_reason; // a required backend is missing: every cell is skipped
     std::set<std::string> m_prepared_backends; // for the op running now
-    std::string m_temp_runs_root;              // made for exec runs when there is no dump directory
+    RunDirs m_run_dirs;                        // exec run directories: where, and locked for this audit
 };
 
 } // namespace

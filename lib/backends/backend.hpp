@@ -51,6 +51,13 @@ private:
     std::string m_detail;
 };
 
+// A run that says it cannot run here (an exec program's exit status 77, as CTest's skip): its
+// cell is skipped, with this reason.
+class RunSkipped : public Error {
+public:
+    explicit RunSkipped(const std::string& reason) : Error(ErrorKind::runtime, reason) {}
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;

@@ -1,10 +1,17 @@
 #include "host_backend.hpp"
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 #include "env/fingerprint.hpp"
+#include "exec/dir_fd.hpp"
 #include "exec/output_files.hpp"
 #include "exec/placeholders.hpp"
 #include "exec/process.hpp"
+#include "report/terminal_text.hpp"
 #include "scenario/axes.hpp"
 
 namespace fs = std::filesystem;
@@ -15,6 +22,13 @@ namespace {
 // Braces stay bare ({out} reads as a placeholder) unless bash would brace-expand them: a comma or
 // ".." with a brace.
 std::string shell_quote(const std::string& arg) {
+    // Control characters (an ESC in an argument) would act on the terminal that shows the
+    // command: bash's $'...' spells them as escapes and still pastes as the same argument.
+    if (escape_for_terminal(arg) != arg) {
+        std::string plain;
+        for (char c : arg) plain += c == '\\' ? "\\\\" : c == '\'' ? "\\'" : std::string(1, c);
+        return "$'" + escape_for_terminal(plain) + "'";
+    }
     const bool expands = arg.find('{') != std::string::npos &&
                          (arg.find(',') != std::string::npos || arg.find("..") != std::string::npos);
     if (!arg.empty() && !expands &&
@@ -42,6 +56,50 @@ std::string last_lines(const std::string& text, std::size_t lines) {
     std::string out;
     for (const auto& l : kept) out += (out.empty() ? "" : "\n") + l;
     return out;
+}
+
+// An exit status that means "cannot run here" (CTest's SKIP_RETURN_CODE, automake's skip).
+constexpr int k_skip_status = 77;
+
+// A reason travels as a C string (Error::what()): a NUL byte from a program's stderr would cut
+// it, so it is written out instead.
+std::string printable_nul(std::string text) {
+    for (std::size_t pos = 0; (pos = text.find('\0', pos)) != std::string::npos; pos += 4) text.replace(pos, 1, "\\x00");
+    return text;
+}
+
+// The run directory and {out}, both held open from before the program starts: outputs are read
+// beneath this {out}, whatever the program does to the path.
+struct RunDirectory {
+    UniqueFd run, out;
+};
+
+RunDirectory prepare_run_directory(const fs::path& run_dir) {
+    std::error_code ec;
+    fs::create_directories(run_dir, ec);
+    if (ec) throw Error(ErrorKind::runtime, "cannot create the run directory " + run_dir.string() + ": " + ec.message());
+    RunDirectory dir;
+    dir.run = open_directory(run_dir.string());
+    if (!dir.run) throw Error(ErrorKind::runtime, "cannot open the run directory " + run_dir.string() + ": " + std::strerror(errno));
+    // A previous audit into the same --dump-dir may have left this run's {out}: its files must
+    // not pass for this run's.
+    if (!remove_tree_at(dir.run.get(), "out") || ::mkdirat(dir.run.get(), "out", 0755) != 0)
+        throw Error(ErrorKind::runtime, "cannot empty the run directory " + (run_dir / "out").string() + ": " + std::strerror(errno));
+    dir.out = UniqueFd(::openat(dir.run.get(), "out", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir.out) throw Error(ErrorKind::runtime, "cannot open " + (run_dir / "out").string() + ": " + std::strerror(errno));
+    return dir;
+}
+
+// What is now where {out} was.
+std::string describe_replacement(int run_fd) {
+    struct stat st {};
+    if (::fstatat(run_fd, "out", &st, AT_SYMLINK_NOFOLLOW) != 0) return "removed";
+    if (S_ISLNK(st.st_mode)) {
+        char target[4096];
+        const ssize_t n = ::readlinkat(run_fd, "out", target, sizeof target - 1);
+        return "replaced by a symbolic link (to " + (n < 0 ? std::string("?") : std::string(target, static_cast<std::size_t>(n))) + ")";
+    }
+    return S_ISDIR(st.st_mode) ? "replaced by another directory" : "replaced by a file";
 }
 
 } // namespace
@@ -78,20 +136,14 @@ double HostBackend::run(const OpSpec& op, const Variant&, Buffer&) {
 RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, const RunContext& context) {
     const fs::path run_dir = context.run_dir;
     const fs::path out_dir = run_dir / "out";
-    std::error_code ec;
-    // A previous audit into the same --dump-dir may have left this run's {out}: its files must
-    // not pass for this run's.
-    fs::remove_all(out_dir, ec);
-    if (ec) throw Error(ErrorKind::runtime, "cannot empty the run directory " + out_dir.string() + ": " + ec.message());
-    fs::create_directories(out_dir, ec);
-    if (ec) throw Error(ErrorKind::runtime, "cannot create the run directory " + out_dir.string() + ": " + ec.message());
-
+    const RunDirectory dir = prepare_run_directory(run_dir);
     const std::map<std::string, std::string> values = {
         {"out", fs::absolute(out_dir).string()}, {"run", std::to_string(context.run)}, {"variant", variant.name}};
     ProcessSpec spec;
     for (const auto& a : op.params.at("command")) spec.argv.push_back(expand_placeholders(a.get<std::string>(), values));
     for (auto& [name, value] : exec_environment(op, variant))
         spec.env[name] = value ? std::optional(expand_placeholders(*value, values)) : std::nullopt;
+    std::error_code ec;
     const fs::path cwd = fs::path(op.base_dir) / op.params.at("cwd").get<std::string>();
     if (!fs::is_directory(cwd, ec))
         throw Error(ErrorKind::runtime, "cwd " + cwd.string() + " is not a directory");
@@ -102,30 +154,52 @@ RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, cons
     spec.interrupt = context.interrupt;
 
     const ProcessResult result = run_process(spec);
+    // {out} goes unless --keep-runs; removed beneath the run directory's descriptor, so a link the
+    // program left in its place is removed, not followed.
+    auto clean = [&] {
+        if (!context.keep_run_files) remove_tree_at(dir.run.get(), "out");
+    };
     const std::string run_label = "run " + std::to_string(context.run) + ": ";
+    std::string tail = printable_nul(last_lines(result.stderr_tail, 20));
+    if (tail.empty()) tail = printable_nul(last_lines(result.stdout_tail, 20));
+    const std::string program = shell_quote(spec.argv[0]);
+    if (result.end == ProcessResult::End::exited && result.exit_status == k_skip_status) {
+        clean();
+        const std::string said = printable_nul(last_lines(last_lines(result.stderr_tail, 20), 1));
+        if (context.run == 1)
+            throw RunSkipped(said.empty() ? program + " exited with status 77 (skip) and gave no reason on stderr" : said);
+        throw RunFailure(run_label + program + " exited with status 77 (skip) after run 1 ran: a program that skips must "
+                                               "skip from its first run" + (said.empty() ? "" : "; stderr ends: " + said),
+                         tail);
+    }
     if (!result.succeeded()) {
-        std::string tail = last_lines(result.stderr_tail, 20);
-        if (tail.empty()) tail = last_lines(result.stdout_tail, 20);
         const std::string last = last_lines(tail, 1);
-        std::string message = run_label + shell_quote(spec.argv[0]) + " " + result.describe_end(spec.timeout_s);
+        std::string message = run_label + program + " " + result.describe_end(spec.timeout_s);
         if (!last.empty()) message += "; stderr ends: " + last;
-        if (!context.keep_run_files) fs::remove_all(out_dir, ec);
+        clean();
         throw RunFailure(message, tail);
+    }
+    if (!same_entry(dir.run.get(), "out", dir.out.get())) {
+        const std::string what = describe_replacement(dir.run.get());
+        clean();
+        throw RunFailure(run_label + "{out} was " + what + " while " + program +
+                             " ran (write into {out}; do not remove or replace it): its outputs are not read",
+                         tail);
     }
     RunOutputs outputs;
     outputs.seconds = result.wall_s;
     std::vector<std::string> patterns;
     for (const auto& p : op.params.at("outputs")) patterns.push_back(p.get<std::string>());
     try {
-        CollectedOutputs collected = collect_outputs(out_dir.string(), patterns);
+        CollectedOutputs collected = collect_outputs(dir.out.get(), patterns);
         outputs.outputs = std::move(collected.files);
         outputs.missing = std::move(collected.missing);
         for (auto& f : collected.failed) outputs.failed.emplace_back(f.name, run_label + f.reason);
     } catch (const Error& e) {
-        if (!context.keep_run_files) fs::remove_all(out_dir, ec);
+        clean();
         throw Error(ErrorKind::runtime, run_label + e.what());
     }
-    if (!context.keep_run_files) fs::remove_all(out_dir, ec);
+    clean();
     return outputs;
 }
 

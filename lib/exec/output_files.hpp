@@ -25,8 +25,11 @@ struct CollectedOutputs {
     std::vector<OutputFailure> failed;  // files that matched but cannot be used: each fails alone
 };
 
-// A file that cannot be read, is malformed, is not a regular file, or resolves outside `out_dir`
-// (through a symbolic link anywhere on its path) is in `failed`, the others are read.
+// Reads beneath `out_fd`, {out} held open since before the program ran: a file that cannot be
+// read, is malformed, is not a regular file, or has a symbolic link anywhere on its path (no link
+// is followed, so nothing outside {out} is read) is in `failed`, the others are read.
+CollectedOutputs collect_outputs(int out_fd, const std::vector<std::string>& patterns);
+// The same, opening `out_dir` (not through a link) first.
 CollectedOutputs collect_outputs(const std::string& out_dir, const std::vector<std::string>& patterns);
 
 } // namespace detaudit

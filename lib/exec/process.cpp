@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common/error.hpp"
+#include "descendants.hpp"
 
 extern char** environ;
 
@@ -19,9 +20,12 @@ namespace {
 
 constexpr std::size_t k_tail_bytes = 4096;
 constexpr int k_poll_ms = 20;
-// After the program exits, what it left running in its group is killed; their pipe ends close
-// at once, but a read may still be pending.
+// After the program exits, what it left running (in its group or escaped from it) is killed;
+// their pipe ends close at once, but a read may still be pending.
 constexpr double k_drain_grace_s = 0.5;
+// How long the end of a run waits for killed leftovers to die (one in uninterruptible sleep is
+// reaped by a later run instead).
+constexpr double k_reap_grace_s = 2.0;
 
 using Clock = std::chrono::steady_clock;
 
@@ -226,7 +230,15 @@ std::string ProcessResult::describe_end(double timeout_s) const {
     return "?";
 }
 
+// Everything the program left: its process group, and descendants that left the group
+// (setsid(), daemons: ours through the subreaper).
+static void kill_leftovers(pid_t group) {
+    ::kill(-group, SIGKILL);
+    kill_live_descendants(group);
+}
+
 ProcessResult run_process(const ProcessSpec& spec) {
+    become_child_subreaper();
     // A parent that left SIGCHLD ignored makes the kernel reap children at once: exits could not
     // be waited for. detaudit waits for its own children.
     struct sigaction chld {};
@@ -295,7 +307,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
     while (out_open || err_open) {
         if (!exited && has_exited(pid)) {
             exited = true;
-            ::kill(-pid, SIGKILL); // whatever it left behind in its group
+            kill_leftovers(pid);
             drain_until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(k_drain_grace_s));
         }
         const auto now = Clock::now();
@@ -315,7 +327,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
     while (!exited && result.end == ProcessResult::End::not_started) {
         if (has_exited(pid)) {
             exited = true;
-            ::kill(-pid, SIGKILL);
+            kill_leftovers(pid);
         } else if (Clock::now() >= deadline) {
             result.end = ProcessResult::End::timed_out;
         } else if (spec.interrupt && spec.interrupt->load()) {
@@ -325,7 +337,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
         }
     }
     if (!exited) {
-        ::kill(-pid, SIGKILL);
+        kill_leftovers(pid);
         // What it wrote just before (often where it hung) is still in the pipes.
         const auto drain_end = Clock::now() + std::chrono::milliseconds(200);
         while ((out_open || err_open) && Clock::now() < drain_end && pipes.poll_once()) {
@@ -333,6 +345,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
     }
     const int status = reap(pid);
     g_running_group.store(0);
+    kill_and_reap_descendants(k_reap_grace_s);
     result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
     if (result.end == ProcessResult::End::not_started) {
         if (WIFEXITED(status)) {

@@ -1,5 +1,6 @@
 #include "report/console_reporter.hpp"
 #include "report/findings_sections.hpp"
+#include "report/terminal_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -57,6 +58,10 @@ std::string expected_text(const nlohmann::json& expected) {
     if (expected.is_string()) return expected.get<std::string>();
     return expected.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+// Names and reasons come from scenarios and programs: printed escaped (terminal_text.hpp).
+std::string shown(std::string_view text) { return escape_for_terminal(text); }
+std::string shown_name(const OperationReport& op) { return escape_for_terminal(display_name(op)); }
 
 bool is_any(const nlohmann::json& expected) { return expected.is_string() && expected == "any"; }
 
@@ -250,7 +255,7 @@ std::string header_line(const AuditReport& report, bool color) {
     std::string line = paint(version.empty() ? tool : tool + " " + version, Tone::strong, color);
     std::string scenario = json_text(report.scenario, "name");
     if (!scenario.empty()) {
-        line += fmt::format(" · scenario {}", paint(scenario, Tone::strong, color));
+        line += fmt::format(" · scenario {}", paint(shown(scenario), Tone::strong, color));
     }
     if (!report.backends.empty()) {
         line += " · backends: ";
@@ -259,9 +264,9 @@ std::string header_line(const AuditReport& report, bool color) {
             // ';' between backends: device descriptions and driver messages contain commas.
             if (i > 0) line += "; ";
             if (b.available) {
-                line += fmt::format("{}: {}", b.name, b.device.empty() ? "available" : b.device);
+                line += fmt::format("{}: {}", b.name, b.device.empty() ? "available" : shown(b.device));
             } else {
-                std::string why = b.reason.empty() ? "unavailable" : "unavailable: " + b.reason;
+                std::string why = b.reason.empty() ? "unavailable" : "unavailable: " + shown(b.reason);
                 line += fmt::format("{}: {}", b.name, paint(why, Tone::warn, color));
             }
         }
@@ -318,9 +323,9 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
             const bool failed = v.cell_failed_r2r[i] || v.cell_failed_across[i];
             Row row;
             // The op id only on its first row: the table reads as groups.
-            row.push_back({i == 0 ? display_name(op) : std::string()});
+            row.push_back({i == 0 ? shown_name(op) : std::string()});
             row.push_back({c.backend});
-            row.push_back({c.variant});
+            row.push_back({shown(c.variant)});
             row.push_back({std::to_string(c.runs), Tone::plain, true});
             row.push_back({ok ? std::to_string(c.distinct_outputs) : "-", Tone::plain, true});
 
@@ -389,23 +394,25 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
             } else if (verdicts[o].cross_gated[i]) {
                 gate = "  " + paint("pass", Tone::good, color);
             }
-            cross += fmt::format("  {} [{}]: {} vs {}: {}{}\n", display_name(op), c.variant, c.reference,
-                                 c.other, verdict, gate);
+            cross += fmt::format("  {} [{}]: {} vs {}: {}{}\n", shown_name(op), shown(c.variant), shown(c.reference),
+                                 shown(c.other), verdict, gate);
             if (options.verbose && !same) cross += fmt::format("    {}\n", diff_details(c.diff));
         }
     }
     if (!cross.empty()) out += "\nCross-backend\n" + cross;
-    if (const std::string what = render_what_changes(report); !what.empty()) out += "\n" + what;
-    if (const std::string cost = render_cost_of_determinism(report); !cost.empty()) out += "\n" + cost;
+    if (const std::string what = render_what_changes(report); !what.empty())
+        out += "\n" + escape_for_terminal(what, Newlines::keep);
+    if (const std::string cost = render_cost_of_determinism(report); !cost.empty())
+        out += "\n" + escape_for_terminal(cost, Newlines::keep);
 
     if (options.verbose) {
         std::string details;
         for (const auto& op : report.operations) {
             for (const auto& c : op.cells) {
-                std::string where = fmt::format("  {} {} {}: ", display_name(op), c.backend, c.variant);
+                std::string where = fmt::format("  {} {} {}: ", shown_name(op), c.backend, shown(c.variant));
                 if (c.status != CellStatus::ok) {
                     details += where;
-                    details += fmt::format("{}: {}\n", cell_status_name(c.status), c.reason);
+                    details += fmt::format("{}: {}\n", cell_status_name(c.status), shown(c.reason));
                 } else if (c.run_to_run.differing_runs > 0) {
                     details += where + fmt::format("{} distinct outputs, first differing run {}",
                                                    c.distinct_outputs,
@@ -421,8 +428,8 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
                                                    c.runs, *c.p_diff_95);
                 }
                 if (const CellComparison* a = find_across(op, c); a && !a->diff.identical) {
-                    details += fmt::format("  {} {} {} vs {}: {}\n", display_name(op), c.backend, c.variant,
-                                           a->reference, diff_details(a->diff));
+                    details += fmt::format("  {} {} {} vs {}: {}\n", shown_name(op), c.backend, shown(c.variant),
+                                           shown(a->reference), diff_details(a->diff));
                 }
             }
         }
@@ -446,11 +453,11 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         for (const auto& c : op.cells) {
             if (c.status == CellStatus::error) {
                 const std::string key = error_key(op, c);
-                const std::string who = error_count[key] > 1 ? op.id : display_name(op);
+                const std::string who = error_count[key] > 1 ? op.id : shown_name(op);
                 if (!reported_errors.insert(key).second) continue;
-                errors += fmt::format("  {} {} {}: {}\n", who, c.backend, c.variant, c.reason);
+                errors += fmt::format("  {} {} {}: {}\n", who, c.backend, shown(c.variant), shown(c.reason));
                 if (!c.error_detail.empty()) {
-                    std::string detail = c.error_detail;
+                    std::string detail = escape_for_terminal(c.error_detail, Newlines::keep);
                     std::size_t pos = 0;
                     while ((pos = detail.find('\n', pos)) != std::string::npos) detail.replace(pos, 1, "\n      | "), pos += 9;
                     errors += "      | " + detail + "\n";
@@ -466,23 +473,23 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         out += "\nSkipped\n";
         for (const auto& key : skip_order) {
             out += fmt::format("  {}: {}: {}\n", key.first, plural(skips[key], "cell", "cells"),
-                               key.second.empty() ? "no reason given" : key.second);
+                               key.second.empty() ? "no reason given" : shown(key.second));
         }
     }
 
     std::string failed, not_evaluated, passed;
     for (const auto& op : report.operations) {
         for (const auto& e : op.expectations) {
-            std::string what = fmt::format("{} {} {} (expected {})", display_name(op), e.backend, e.axis,
-                                           expected_text(e.expected));
+            std::string what = fmt::format("{} {} {} (expected {})", shown_name(op), e.backend, e.axis,
+                                           shown(expected_text(e.expected)));
             if (!e.evaluated) {
-                not_evaluated += fmt::format("  {}: {}\n", what, e.detail);
+                not_evaluated += fmt::format("  {}: {}\n", what, shown(e.detail));
             } else if (!e.held) {
                 failed += fmt::format("  {} {}: {}\n", paint("FAIL", Tone::bad, color), what,
-                                      e.detail);
+                                      shown(e.detail));
             } else {
                 passed += fmt::format("  {} {}: {}\n", paint("pass", Tone::good, color), what,
-                                      e.detail);
+                                      shown(e.detail));
             }
         }
     }
@@ -493,7 +500,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
     std::string contradictions;
     for (const auto& op : report.operations) {
         for (const auto& line : op.design_contradictions) {
-            contradictions += fmt::format("  {}: {}\n", display_name(op), line);
+            contradictions += fmt::format("  {}: {}\n", shown_name(op), shown(line));
         }
     }
     if (!contradictions.empty()) {
