@@ -337,8 +337,9 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
                                                    c.runs, *c.p_diff_95);
                 }
                 if (const CellComparison* a = find_across(op, c); a && !a->diff.identical) {
-                    details += fmt::format("  {} {} {} vs {}: {}\n", display_name(op), c.backend, c.variant,
-                                           a->reference, diff_details(a->diff));
+                    details += fmt::format("  {} {} {} vs {}: {}{}\n", display_name(op), c.backend, c.variant,
+                                           a->reference, diff_details(a->diff),
+                                           a->verdict.judged ? "; " + a->verdict.reason : "");
                 }
             }
         }

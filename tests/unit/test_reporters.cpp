@@ -405,6 +405,39 @@ TEST_CASE("console report: errors are listed with their reason", "[report][conso
           "cudaErrorMemoryAllocation: out of memory");
 }
 
+TEST_CASE("console renders the stored verdicts, raw bytes without ULP", "[report][console]") {
+    AuditReport r = example_report();
+    // The judge's verdict is the one shown, whatever the statistics would suggest to a re-judge.
+    Cell& atomic = r.operations[1].cells[0];
+    atomic.run_to_run.verdict = {true, true, "within tolerance (max_ulp 3 <= 4)"};
+    Cell& base = r.operations[0].cells[0];
+    base.run_to_run.verdict = {true, false, "identical required"};
+    std::string text = render_console(r, {false, true});
+    auto row_of = [&](const std::string& start) {
+        const auto pos = text.find("\n" + start);
+        REQUIRE(pos != std::string::npos);
+        return text.substr(pos + 1, text.find('\n', pos + 1) - pos - 1);
+    };
+    CHECK(row_of("sum-atomic ").ends_with("pass"));
+    CHECK(row_of("sum-blocked ").ends_with("FAIL"));
+    CHECK(text.find("first at index 0: 0.5 (0x3f000000) vs 0.50000017881393432617 (0x3f000003); "
+                    "within tolerance (max_ulp 3 <= 4)") != std::string::npos);
+
+    // A file that is not an array: bytes, singular where one, n/a for ULP.
+    DiffStats& d = atomic.run_to_run.diff;
+    d.dtype = DType::bytes;
+    d.raw_bytes = true;
+    d.max_ulp = 0;
+    d.first_difference = FirstDifference{0, {"1", "0x01"}, {"2", "0x02"}};
+    text = render_console(r, {false, true});
+    const std::string row = row_of("sum-atomic ");
+    CHECK(row.find(" n/a ") != std::string::npos);
+    CHECK(text.find("1 of 1 byte differs; first at offset 0") != std::string::npos);
+    const auto details = text.find("  sum-atomic cpu base: differs 9/9 runs");
+    REQUIRE(details != std::string::npos);
+    CHECK(text.substr(details, text.find('\n', details) - details).find("ULP") == std::string::npos);
+}
+
 TEST_CASE("console report of an empty audit", "[report][console]") {
     AuditReport r;
     const std::string text = render_console(r, {});
