@@ -11,6 +11,7 @@
 
 namespace detaudit {
 
+// compare's names for the one judge's types (compare/tolerance_judge).
 using ArrayTolerance = Tolerance;
 using ArrayVerdict = ToleranceVerdict;
 
