@@ -14,6 +14,7 @@ namespace {
 
 struct CompareFlags {
     std::string a, b, json_path;
+    bool quiet = false;
     double max_ulp = 0, max_abs = 0, max_rel = 0;
     CLI::Option *max_ulp_option = nullptr, *max_abs_option = nullptr, *max_rel_option = nullptr;
 };
@@ -27,7 +28,7 @@ int execute(const CompareFlags& flags) {
     // Everything is read and compared before anything is printed, so bad input (exit 2) leaves
     // one line on stderr and nothing on stdout.
     const ArrayFilesComparison c = compare_array_files(flags.a, flags.b, t);
-    std::cout << render_compare_console(c);
+    std::cout << render_compare_console(c, flags.quiet ? CompareOutput::failures : CompareOutput::all);
     std::cout.flush();
     if (!flags.json_path.empty()) write_file_atomically(flags.json_path, render_compare_json(c));
     return c.passed() ? exit_code::k_ok : exit_code::k_expectation_failed;
@@ -73,6 +74,8 @@ void add_compare_command(CLI::App& cli, Action& action) {
                             "Pass arrays whose largest relative difference |a-b|/max(|a|,|b|) is at most X")
             ->type_name("X")
             ->check(non_negative(false));
+    compare->add_flag("-q,--quiet", flags->quiet,
+                      "Print only the arrays beyond tolerance, the files on one side only and the summary line");
     compare->add_option("--json", flags->json_path, "Write per-array statistics as JSON here (written atomically)")
         ->type_name("PATH");
     compare->footer("Without a bound every array must be bit-for-bit identical; with several bounds every one must "

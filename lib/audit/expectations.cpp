@@ -7,12 +7,6 @@
 namespace detaudit {
 namespace {
 
-std::string number_text(double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3g", v);
-    return text;
-}
-
 std::string expected_text(const Expectation& e) {
     const nlohmann::json j = e.to_json();
     return j.is_string() ? j.get<std::string>() : "within " + j.dump();
@@ -20,25 +14,9 @@ std::string expected_text(const Expectation& e) {
 
 } // namespace
 
-std::string describe_diff(const DiffStats& d) {
-    if (d.shape_mismatch) return "outputs differ in dtype or shape (" + d.mismatch_detail + ")";
-    if (d.identical) return "identical";
-    if (d.raw_bytes)
-        return std::to_string(d.differing_elements) + " of " + std::to_string(d.elements) + " bytes differ" +
-               (d.first_difference ? ", first at offset " + std::to_string(d.first_difference->index) : "");
-    std::string text = std::to_string(d.differing_elements) + " of " + std::to_string(d.elements) +
-                       " elements differ, max " + std::to_string(d.max_ulp) + " ULP, max abs " +
-                       number_text(d.max_abs) + ", max rel " + number_text(d.max_rel);
-    if (d.nan_mismatches) text += ", " + std::to_string(d.nan_mismatches) + " NaN mismatches";
-    return text;
-}
-
-bool within_tolerance(const Expectation& e, const DiffStats& d) {
-    if (d.shape_mismatch || d.nan_mismatches) return false;
-    if (e.max_ulp && static_cast<double>(d.max_ulp) > *e.max_ulp) return false;
-    if (e.max_abs && !(d.max_abs <= *e.max_abs)) return false;
-    if (e.max_rel && !(d.max_rel <= *e.max_rel)) return false;
-    return true;
+Tolerance tolerance_of(const Expectation& e) {
+    if (e.kind != Expectation::Kind::tolerance) return {};
+    return Tolerance{e.max_ulp, e.max_abs, e.max_rel};
 }
 
 ExpectationResult judge(const std::string& axis, const std::string& backend, const Expectation& e,
@@ -55,18 +33,21 @@ ExpectationResult judge(const std::string& axis, const std::string& backend, con
         return r;
     }
     std::vector<const LabelledDiff*> differing, violating;
+    std::vector<ToleranceJudgement> judgements;
     for (const auto& c : comparisons) {
         if (!c.diff->identical) differing.push_back(&c);
-        const bool ok = e.kind == Expectation::Kind::identical   ? c.diff->identical
-                        : e.kind == Expectation::Kind::tolerance ? within_tolerance(e, *c.diff)
-                                                                 : true;
-        if (!ok) violating.push_back(&c);
+        judgements.push_back(judge_tolerance(tolerance_of(e), *c.diff));
+        const bool gates = e.kind == Expectation::Kind::identical || e.kind == Expectation::Kind::tolerance;
+        if (gates && !judgements.back().passed()) violating.push_back(&c);
     }
     const std::string counts = std::to_string(differing.size()) + " of " + std::to_string(comparisons.size()) +
                                (comparisons.size() == 1 ? " comparison differs" : " comparisons differ");
-    auto first_of = [](const std::vector<const LabelledDiff*>& list) {
+    auto first_of = [&](const std::vector<const LabelledDiff*>& list) {
         const LabelledDiff& c = *list.front();
-        return " (" + c.label + ": " + (c.extra.empty() ? "" : c.extra + ", ") + describe_diff(*c.diff) + ")";
+        const std::string& reason = judgements[static_cast<std::size_t>(&c - comparisons.data())].reason;
+        std::string text = " (" + c.label + ": " + (c.extra.empty() ? "" : c.extra + ", ") + describe_diff(*c.diff);
+        if (e.kind == Expectation::Kind::tolerance) text += "; " + reason;
+        return text + ")";
     };
     switch (e.kind) {
     case Expectation::Kind::identical:
@@ -83,6 +64,20 @@ ExpectationResult judge(const std::string& axis, const std::string& backend, con
         r.held = true;
         r.detail = head + counts + (differing.empty() ? "" : first_of(differing));
         break;
+    }
+    // Each comparison's verdict, for the reporters to show on its row. "differs" fails as a
+    // whole: then every (identical) comparison is one it failed on.
+    for (std::size_t i = 0; i < comparisons.size(); ++i) {
+        ComparisonVerdict* v = comparisons[i].verdict;
+        if (!v || e.kind == Expectation::Kind::any) continue;
+        v->judged = true;
+        if (e.kind == Expectation::Kind::differs) {
+            v->held = r.held || !comparisons[i].diff->identical;
+            v->reason = comparisons[i].diff->identical ? "identical, expected to differ" : "differs, as expected";
+        } else {
+            v->held = judgements[i].passed();
+            v->reason = judgements[i].reason;
+        }
     }
     return r;
 }
@@ -126,6 +121,16 @@ void classify(OperationReport& op) {
     }
 }
 
+namespace {
+
+void count_comparison(AxisSummary& axis, bool differs, const ComparisonVerdict& verdict) {
+    ++axis.compared;
+    ++(differs ? axis.differing : axis.identical);
+    if (verdict.judged && !verdict.held) ++axis.failed;
+}
+
+} // namespace
+
 Summary summarize(const AuditReport& report, bool required_backend_missing) {
     Summary s;
     s.operations = report.operations.size();
@@ -142,6 +147,11 @@ Summary summarize(const AuditReport& report, bool required_backend_missing) {
                 ++s.cells_error;
             }
         }
+        for (const auto& c : op.cells)
+            if (c.status == CellStatus::ok && c.run_to_run.compared_runs > 0)
+                count_comparison(s.run_to_run, c.run_to_run.differing_runs > 0, c.run_to_run.verdict);
+        for (const auto& c : op.across_variants) count_comparison(s.across_variants, !c.diff.identical, c.verdict);
+        for (const auto& c : op.cross_backend) count_comparison(s.cross_backend, !c.diff.identical, c.verdict);
         for (const auto& e : op.expectations) {
             if (!e.evaluated) ++s.expectations_not_evaluated;
             else if (e.held) ++s.expectations_passed;

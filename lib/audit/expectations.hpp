@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "compare/diff_text.hpp"
+#include "compare/tolerance_judge.hpp"
 #include "report/report.hpp"
 #include "scenario/scenario.hpp"
 
@@ -13,14 +15,16 @@ struct LabelledDiff {
     std::string label;       // "cpu/cpu.threads=8" or "cpu/base vs cuda/base"
     const DiffStats* diff;
     std::string extra;       // e.g. "4/9 runs differ"
+    ComparisonVerdict* verdict = nullptr; // where judge() records this comparison's verdict
 };
 
-bool within_tolerance(const Expectation& e, const DiffStats& d);
-// `unevaluated_reason`: why there is nothing to compare, when `comparisons` is empty.
+// The expectation's bounds as the tolerance judge (compare/tolerance_judge) takes them;
+// "identical" is the empty tolerance.
+Tolerance tolerance_of(const Expectation& e);
+// `unevaluated_reason`: why there is nothing to compare, when `comparisons` is empty. Each
+// comparison's own verdict goes to its LabelledDiff::verdict.
 ExpectationResult judge(const std::string& axis, const std::string& backend, const Expectation& e,
                         const std::vector<LabelledDiff>& comparisons, const std::string& unevaluated_reason);
-// One line for a diff: "4 of 10 elements differ, max 3 ULP, max rel 2.1e-07".
-std::string describe_diff(const DiffStats& d);
 
 // Fills measured_class and design_contradictions of each backend of `op`.
 void classify(OperationReport& op);

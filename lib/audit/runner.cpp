@@ -473,6 +473,7 @@ private:
             diff.elements = reference.elements();
             diff.ulp_histogram[0] = reference.elements();
             diff.raw_bytes = reference.dtype() == DType::bytes;
+            diff.dtype = reference.dtype();
         } else {
             diff = compare_buffers(reference, current);
         }
@@ -527,7 +528,7 @@ private:
         for (const auto& backend : planned.backends) {
             std::vector<LabelledDiff> run_to_run;
             std::size_t skipped_cells = 0;
-            for (const auto& c : report.cells) {
+            for (auto& c : report.cells) {
                 if (c.backend != backend) continue;
                 if (c.status != CellStatus::ok || c.runs < 2) {
                     ++skipped_cells;
@@ -535,21 +536,22 @@ private:
                 }
                 run_to_run.push_back({backend + "/" + c.variant, &c.run_to_run.diff,
                                       std::to_string(c.run_to_run.differing_runs) + "/" +
-                                          std::to_string(c.run_to_run.compared_runs) + " runs differ"});
+                                          std::to_string(c.run_to_run.compared_runs) + " runs differ",
+                                      &c.run_to_run.verdict});
             }
             judge_on(op, report, k_axis_run_to_run, backend, {backend}, run_to_run,
                      skipped_cells ? "no cell of this backend ran twice or more" : "no cells on this backend");
             std::vector<LabelledDiff> across;
-            for (const auto& cmp : report.across_variants)
-                if (cmp.backend == backend) across.push_back({cmp.other, &cmp.diff, ""});
+            for (auto& cmp : report.across_variants)
+                if (cmp.backend == backend) across.push_back({cmp.other, &cmp.diff, "", &cmp.verdict});
             judge_on(op, report, k_axis_across_variants, backend, {backend}, across,
                      m_plan.variants.size() > 1 ? "no variant of this backend completed" : "the scenario varies nothing");
         }
         for (std::size_t k = 1; k < planned.backends.size(); ++k) {
             const std::string pair = planned.backends.front() + "~" + planned.backends[k];
             std::vector<LabelledDiff> cross;
-            for (const auto& cmp : report.cross_backend)
-                if (cmp.backend == pair) cross.push_back({cmp.reference + " vs " + cmp.other, &cmp.diff, ""});
+            for (auto& cmp : report.cross_backend)
+                if (cmp.backend == pair) cross.push_back({cmp.reference + " vs " + cmp.other, &cmp.diff, "", &cmp.verdict});
             judge_on(op, report, k_axis_cross_backend, pair, {planned.backends.front(), planned.backends[k]}, cross,
                      "a backend produced no output to compare");
         }

@@ -18,7 +18,9 @@ ArrayComparison compare_pair(const std::string& name, const Buffer& a, const Buf
     r.shape = a.shape();
     r.other_shape = b.shape();
     r.diff = compare_buffers(a, b);
-    r.verdict = judge_array(t, r.dtype, r.diff);
+    const ToleranceJudgement j = judge_tolerance(t, r.diff);
+    r.verdict = j.verdict;
+    r.reason = j.reason;
     return r;
 }
 
@@ -31,6 +33,7 @@ constexpr std::size_t k_piece_bytes = std::size_t{256} << 10;
 // Folds the comparison of one piece, which starts at element `offset`, into the whole array's:
 // counts and histograms add up, maxima are maxima, the first difference is the earliest piece's.
 void add_piece(DiffStats& total, const DiffStats& piece, std::size_t offset) {
+    total.dtype = piece.dtype;
     total.identical = total.identical && piece.identical;
     total.elements += piece.elements;
     total.differing_elements += piece.differing_elements;
@@ -80,7 +83,9 @@ ArrayComparison compare_npy_files(const std::string& name, const std::string& a,
     r.dtype = r.other_dtype = reader_a.dtype();
     r.shape = r.other_shape = reader_a.shape();
     r.diff = compare_streams(reader_a, reader_b);
-    r.verdict = judge_array(t, r.dtype, r.diff);
+    const ToleranceJudgement j = judge_tolerance(t, r.diff);
+    r.verdict = j.verdict;
+    r.reason = j.reason;
     return r;
 }
 
@@ -132,26 +137,6 @@ void compare_files(const std::string& a, const std::string& b, bool npz, const s
 }
 
 } // namespace
-
-std::string_view verdict_name(ArrayVerdict v) {
-    switch (v) {
-    case ArrayVerdict::identical: return "identical";
-    case ArrayVerdict::within_tolerance: return "within_tolerance";
-    case ArrayVerdict::differs: return "differs";
-    }
-    return "?";
-}
-
-ArrayVerdict judge_array(const ArrayTolerance& t, DType dtype, const DiffStats& d) {
-    if (d.identical) return ArrayVerdict::identical;
-    if (d.shape_mismatch || !t.any() || d.nan_mismatches) return ArrayVerdict::differs;
-    const bool integral = is_integer(dtype) || dtype == DType::bool_;
-    const double ulp = integral ? d.max_abs : static_cast<double>(d.max_ulp);
-    if (t.max_ulp && !(ulp <= *t.max_ulp)) return ArrayVerdict::differs;
-    if (t.max_abs && !(d.max_abs <= *t.max_abs)) return ArrayVerdict::differs;
-    if (t.max_rel && !(d.max_rel <= *t.max_rel)) return ArrayVerdict::differs;
-    return ArrayVerdict::within_tolerance;
-}
 
 std::size_t ArrayFilesComparison::count(ArrayVerdict v) const {
     std::size_t n = 0;

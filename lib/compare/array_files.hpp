@@ -7,29 +7,21 @@
 #include <string_view>
 #include <vector>
 #include "compare/diff_stats.hpp"
+#include "compare/tolerance_judge.hpp"
 
 namespace detaudit {
 
-// No bound: identical bits required. Bounds: every one given must hold.
-struct ArrayTolerance {
-    std::optional<double> max_ulp, max_abs, max_rel;
-    bool any() const { return max_ulp || max_abs || max_rel; }
-};
-
-enum class ArrayVerdict { identical, within_tolerance, differs };
-std::string_view verdict_name(ArrayVerdict v); // "identical", "within_tolerance", "differs"
-
-// NaN against a number and dtype/shape mismatches pass no tolerance. Integers and bools carry no
-// ULP distance (max_ulp 0), but an integer's unit in the last place is 1: a ULP bound on them
-// bounds the absolute difference.
-ArrayVerdict judge_array(const ArrayTolerance& t, DType dtype, const DiffStats& d);
+// compare's names for the one judge's types (compare/tolerance_judge).
+using ArrayTolerance = Tolerance;
+using ArrayVerdict = ToleranceVerdict;
 
 struct ArrayComparison {
     std::string name;             // "x.npy", "sub/run.npz:member", "a.npy vs b.npy"
     DType dtype = DType::f32, other_dtype = DType::f32;
     std::vector<std::size_t> shape, other_shape;
     DiffStats diff;               // reference = A
-    ArrayVerdict verdict = ArrayVerdict::identical;
+    ArrayVerdict verdict = ArrayVerdict::identical; // judge_tolerance's, rendered as is
+    std::string reason;                             // and its reason
 };
 
 struct ArrayFilesComparison {

@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 #include <vector>
 #include "kernels/common/float_bits.hpp"
 
@@ -178,10 +179,11 @@ void compare_components(const Buffer& ref, const Buffer& other, DiffStats& s) {
     s.identical = s.differing_elements == 0;
 }
 
-// Integers and bools compare by absolute difference (DESIGN.md §5): max_abs, and max_rel as for
-// floats; ULP statistics do not apply (max_ulp stays 0, only equal elements enter the histogram).
-// A bool is its truth value: two different nonzero bytes differ in bits but not in value. Bytes
-// of a file that is not an array have no magnitude (k_magnitude false): only which differ.
+// Integers and bools compare by value (docs/algorithms.md): an integer's unit in the last place is
+// 1, so its ULP distance is |a - b| (max_ulp, histogram), max_abs the same in f64 and max_rel as
+// for floats. A bool is its truth value: two different nonzero bytes differ in bits but are 0
+// apart. Bytes of a file that is not an array have no magnitude (k_magnitude false): only which
+// differ, and equal bytes in the histogram's 0 bucket.
 template <typename T, bool k_bool = false, bool k_magnitude = true>
 void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
     const T* a = ref.as<T>();
@@ -205,6 +207,8 @@ void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
             // Modulo 2^64 the difference of the widened values is exact, also for i64 and u64.
             const uint64_t diff = x > y ? static_cast<uint64_t>(x) - static_cast<uint64_t>(y)
                                         : static_cast<uint64_t>(y) - static_cast<uint64_t>(x);
+            s.max_ulp = std::max(s.max_ulp, diff);
+            ++s.ulp_histogram[ulp_bucket(diff)];
             const double abs_diff = static_cast<double>(diff);
             const double magnitude = std::max(std::fabs(static_cast<double>(x)), std::fabs(static_cast<double>(y)));
             s.max_abs = std::max(s.max_abs, abs_diff);
@@ -298,6 +302,7 @@ ValueText describe_value(DType dtype, const std::byte* element) {
 
 DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
     DiffStats s;
+    s.dtype = reference.dtype();
     s.raw_bytes = reference.dtype() == DType::bytes && other.dtype() == DType::bytes;
     if (reference.dtype() != other.dtype() || reference.shape() != other.shape()) {
         s.identical = false;
@@ -335,13 +340,16 @@ void merge_diff(DiffStats& total, const DiffStats& next) {
     }
     total.identical = total.identical && next.identical;
     total.raw_bytes = total.raw_bytes || next.raw_bytes;
-    total.elements = std::max(total.elements, next.elements);
-    total.differing_elements = std::max(total.differing_elements, next.differing_elements);
+    // The worst run's counts, all from that one run, so that its histogram adds up.
+    if (std::pair(next.nan_mismatches, next.differing_elements) > std::pair(total.nan_mismatches, total.differing_elements)) {
+        total.elements = next.elements;
+        total.differing_elements = next.differing_elements;
+        total.nan_mismatches = next.nan_mismatches;
+        total.ulp_histogram = next.ulp_histogram;
+    }
     total.max_ulp = std::max(total.max_ulp, next.max_ulp);
     total.max_abs = std::max(total.max_abs, next.max_abs);
     total.max_rel = std::max(total.max_rel, next.max_rel);
-    for (std::size_t i = 0; i < k_ulp_buckets; ++i) total.ulp_histogram[i] += next.ulp_histogram[i];
-    total.nan_mismatches = std::max(total.nan_mismatches, next.nan_mismatches);
     if (!total.first_difference && next.first_difference) total.first_difference = next.first_difference;
 }
 

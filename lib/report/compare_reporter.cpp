@@ -1,5 +1,7 @@
 #include "report/compare_reporter.hpp"
+#include <cmath>
 #include <cstdio>
+#include "compare/diff_text.hpp"
 #include "common/error.hpp"
 #include "report/json_reporter.hpp"
 
@@ -8,10 +10,12 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string number_text(double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.6g", v);
-    return text;
+std::string number_text(double v) { return magnitude_text(v); }
+
+// Tolerances as given: integers stay integers ("--max-ulp 4" is 4, not 4.0).
+Json bound_json(double v) {
+    if (std::floor(v) == v && std::fabs(v) < 9007199254740992.0) return static_cast<long long>(v);
+    return v;
 }
 
 std::string shape_text(const std::vector<std::size_t>& shape) {
@@ -44,7 +48,7 @@ std::string tolerance_text(const ArrayTolerance& t) {
     return out;
 }
 
-std::string array_line(const ArrayComparison& r) {
+std::string array_line(const ArrayComparison& r, bool tolerance) {
     const char* label = r.verdict == ArrayVerdict::identical          ? "identical"
                         : r.verdict == ArrayVerdict::within_tolerance ? "within   "
                                                                       : "DIFFERS  ";
@@ -55,10 +59,7 @@ std::string array_line(const ArrayComparison& r) {
         return line + ": dtype or shape differ: " + std::string(dtype_name(r.dtype)) + " " + shape_text(r.shape) +
                " vs " + std::string(dtype_name(r.other_dtype)) + " " + shape_text(r.other_shape);
     if (d.identical) return line;
-    line += ": " + std::to_string(d.differing_elements) + " of " + std::to_string(d.elements) + " elements differ";
-    if (is_float(r.dtype) || is_complex(r.dtype)) line += ", max " + std::to_string(d.max_ulp) + " ULP";
-    line += ", max abs " + number_text(d.max_abs) + ", max rel " + number_text(d.max_rel);
-    if (d.nan_mismatches) line += ", " + std::to_string(d.nan_mismatches) + " NaN mismatches";
+    line += ": " + describe_diff(d);
     if (d.first_difference) {
         const FirstDifference& f = *d.first_difference;
         line += "; first at ";
@@ -67,6 +68,8 @@ std::string array_line(const ArrayComparison& r) {
         line += ": " + f.reference.decimal + " (" + f.reference.hex_bits + ") vs " + f.other.decimal + " (" +
                 f.other.hex_bits + ")";
     }
+    // The judge's reason, when a tolerance was given: which bound broke, or that all held.
+    if (tolerance) line += "; " + r.reason;
     return line;
 }
 
@@ -78,9 +81,11 @@ Json shape_json(const std::vector<std::size_t>& shape) {
 
 } // namespace
 
-std::string render_compare_console(const ArrayFilesComparison& c) {
+std::string render_compare_console(const ArrayFilesComparison& c, CompareOutput output) {
     std::string text;
-    for (const auto& r : c.arrays) text += array_line(r) + "\n";
+    const bool failures_only = output == CompareOutput::failures;
+    for (const auto& r : c.arrays)
+        if (!failures_only || r.verdict == ArrayVerdict::differs) text += array_line(r, c.tolerance.any()) + "\n";
     for (const auto& name : c.only_in_a) text += "ONLY IN A  " + name + ": missing in " + c.b + "\n";
     for (const auto& name : c.only_in_b) text += "ONLY IN B  " + name + ": missing in " + c.a + "\n";
     const std::size_t n = c.arrays.size();
@@ -101,9 +106,9 @@ std::string render_compare_json(const ArrayFilesComparison& c) {
     doc["b"] = c.b;
     if (c.tolerance.any()) {
         Json tol = Json::object();
-        if (c.tolerance.max_ulp) tol["max_ulp"] = *c.tolerance.max_ulp;
-        if (c.tolerance.max_abs) tol["max_abs"] = *c.tolerance.max_abs;
-        if (c.tolerance.max_rel) tol["max_rel"] = *c.tolerance.max_rel;
+        if (c.tolerance.max_ulp) tol["max_ulp"] = bound_json(*c.tolerance.max_ulp);
+        if (c.tolerance.max_abs) tol["max_abs"] = bound_json(*c.tolerance.max_abs);
+        if (c.tolerance.max_rel) tol["max_rel"] = bound_json(*c.tolerance.max_rel);
         doc["tolerance"] = tol;
     } else {
         doc["tolerance"] = "identical";
@@ -121,6 +126,7 @@ std::string render_compare_json(const ArrayFilesComparison& c) {
         Json j;
         j["name"] = r.name;
         j["verdict"] = verdict_name(r.verdict);
+        j["reason"] = r.reason;
         j["dtype"] = dtype_name(r.dtype);
         j["shape"] = shape_json(r.shape);
         if (r.diff.shape_mismatch) {

@@ -1,6 +1,7 @@
 #include "report/console_reporter.hpp"
 #include "report/findings_sections.hpp"
 #include "report/terminal_text.hpp"
+#include "compare/diff_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -63,47 +64,6 @@ std::string expected_text(const nlohmann::json& expected) {
 std::string shown(std::string_view text) { return escape_for_terminal(text); }
 std::string shown_name(const OperationReport& op) { return escape_for_terminal(display_name(op)); }
 
-bool is_any(const nlohmann::json& expected) { return expected.is_string() && expected == "any"; }
-
-// Would this one comparison, alone, violate `expected`? Used only to point at the rows behind a
-// failed expectation; the verdict itself is the ExpectationResult's.
-bool violates(const nlohmann::json& expected, const DiffStats& diff, bool differs) {
-    if (expected.is_string()) {
-        if (expected == "identical") return differs;
-        if (expected == "differs") return !differs;
-        return false;
-    }
-    if (!expected.is_object()) return false;
-    if (!differs) return false;
-    if (diff.shape_mismatch || diff.nan_mismatches > 0) return true;
-    auto exceeds = [&](const char* key, double measured) {
-        auto it = expected.find(key);
-        // Written as !(a <= b) so that a NaN measurement counts as exceeding.
-        return it != expected.end() && it->is_number() && !(measured <= it->get<double>());
-    };
-    return exceeds("max_ulp", static_cast<double>(diff.max_ulp)) ||
-           exceeds("max_abs", diff.max_abs) || exceeds("max_rel", diff.max_rel);
-}
-
-struct Candidate {
-    const DiffStats* diff;
-    bool differs;
-};
-
-// Indices of the candidates behind a failed expectation. When no single comparison violates it on
-// its own (e.g. "differs" judged over all cells), every candidate shares the blame.
-std::vector<std::size_t> culprits(const nlohmann::json& expected,
-                                  const std::vector<Candidate>& candidates) {
-    std::vector<std::size_t> found;
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-        if (violates(expected, *candidates[i].diff, candidates[i].differs)) found.push_back(i);
-    }
-    if (found.empty()) {
-        for (std::size_t i = 0; i < candidates.size(); ++i) found.push_back(i);
-    }
-    return found;
-}
-
 const CellComparison* find_across(const OperationReport& op, const Cell& cell) {
     for (const auto& c : op.across_variants) {
         if (c.backend == cell.backend && c.variant == cell.variant) return &c;
@@ -111,66 +71,7 @@ const CellComparison* find_across(const OperationReport& op, const Cell& cell) {
     return nullptr;
 }
 
-// Which gating expectations touch each cell / cross-backend comparison, and which failed there.
-struct Verdicts {
-    std::vector<bool> cell_gated, cell_failed_r2r, cell_failed_across;
-    std::vector<bool> cross_gated, cross_failed;
-};
-
-Verdicts judge(const OperationReport& op) {
-    Verdicts v;
-    v.cell_gated.assign(op.cells.size(), false);
-    v.cell_failed_r2r.assign(op.cells.size(), false);
-    v.cell_failed_across.assign(op.cells.size(), false);
-    v.cross_gated.assign(op.cross_backend.size(), false);
-    v.cross_failed.assign(op.cross_backend.size(), false);
-
-    for (const auto& e : op.expectations) {
-        if (!e.evaluated || is_any(e.expected)) continue;
-        if (e.axis == "run_to_run" || e.axis == "across_variants") {
-            const bool r2r = e.axis == "run_to_run";
-            std::vector<std::size_t> index;
-            std::vector<Candidate> candidates;
-            for (std::size_t i = 0; i < op.cells.size(); ++i) {
-                const Cell& cell = op.cells[i];
-                if (cell.backend != e.backend || cell.status != CellStatus::ok) continue;
-                if (r2r) {
-                    candidates.push_back(
-                        {&cell.run_to_run.diff, cell.run_to_run.differing_runs > 0});
-                } else if (const CellComparison* c = find_across(op, cell)) {
-                    candidates.push_back({&c->diff, !c->diff.identical});
-                } else {
-                    continue; // the base variant: nothing to compare it against
-                }
-                index.push_back(i);
-                v.cell_gated[i] = true;
-            }
-            if (e.held) continue;
-            for (std::size_t k : culprits(e.expected, candidates)) {
-                (r2r ? v.cell_failed_r2r : v.cell_failed_across)[index[k]] = true;
-            }
-        } else if (e.axis == "cross_backend") {
-            std::vector<std::size_t> index;
-            for (std::size_t i = 0; i < op.cross_backend.size(); ++i) {
-                if (op.cross_backend[i].backend == e.backend) index.push_back(i);
-            }
-            // The runner may name the pair differently from the comparisons; then the
-            // expectation covers all of them.
-            if (index.empty()) {
-                for (std::size_t i = 0; i < op.cross_backend.size(); ++i) index.push_back(i);
-            }
-            std::vector<Candidate> candidates;
-            for (std::size_t i : index) {
-                const DiffStats& d = op.cross_backend[i].diff;
-                candidates.push_back({&d, !d.identical});
-                v.cross_gated[i] = true;
-            }
-            if (e.held) continue;
-            for (std::size_t k : culprits(e.expected, candidates)) v.cross_failed[index[k]] = true;
-        }
-    }
-    return v;
-}
+bool failed(const ComparisonVerdict& v) { return v.judged && !v.held; }
 
 struct TableCell {
     std::string text;
@@ -209,21 +110,19 @@ std::string render_table(const std::vector<Row>& rows, bool color) {
 std::string diff_brief(const DiffStats& d) {
     if (d.shape_mismatch) return fmt::format("differs ({})", d.mismatch_detail);
     if (d.identical) return "identical";
-    if (d.raw_bytes) return fmt::format("differs, {} bytes", d.differing_elements);
-    std::string text = fmt::format("differs, {} ULP", d.max_ulp);
-    if (d.nan_mismatches > 0) text += fmt::format(", {} NaN mismatches", d.nan_mismatches);
+    if (d.raw_bytes) return "differs, " + count_text(d.differing_elements, "byte", "bytes");
+    std::string text = has_ulp(d) ? fmt::format("differs, {} ULP", d.max_ulp)
+                                  : fmt::format("differs, max abs {}", magnitude_text(d.max_abs));
+    if (d.nan_mismatches > 0) text += ", " + count_text(d.nan_mismatches, "NaN mismatch", "NaN mismatches");
     return text;
 }
 
 std::string diff_details(const DiffStats& d) {
     if (d.shape_mismatch) return d.mismatch_detail;
     if (d.raw_bytes)
-        return fmt::format("{} of {} bytes differ{}", d.differing_elements, d.elements,
-                           d.first_difference ? fmt::format("; first at offset {}", d.first_difference->index) : "");
-    std::string text =
-        fmt::format("{} of {} elements differ, max {} ULP, max abs {:g}, max rel {:g}",
-                    d.differing_elements, d.elements, d.max_ulp, d.max_abs, d.max_rel);
-    if (d.nan_mismatches > 0) text += fmt::format(", {} NaN mismatches", d.nan_mismatches);
+        return differing_text(d) +
+               (d.first_difference ? fmt::format("; first at offset {}", d.first_difference->index) : "");
+    std::string text = describe_diff(d);
     std::string histogram;
     const auto& labels = ulp_bucket_labels();
     for (std::size_t i = 1; i < k_ulp_buckets; ++i) { // bucket 0 is the identical elements
@@ -231,7 +130,7 @@ std::string diff_details(const DiffStats& d) {
         histogram += fmt::format("{}{}: {}", histogram.empty() ? "" : ", ", labels[i],
                                  d.ulp_histogram[i]);
     }
-    if (!histogram.empty()) text += fmt::format("; ULP histogram {}", histogram);
+    if (!histogram.empty()) text += fmt::format("; {} histogram {}", has_ulp(d) ? "ULP" : "|a-b|", histogram);
     if (d.first_difference) {
         const auto& f = *d.first_difference;
         text += fmt::format("; first at index {}: {} ({}) vs {} ({})", f.index,
@@ -239,6 +138,12 @@ std::string diff_details(const DiffStats& d) {
                             f.other.hex_bits);
     }
     return text;
+}
+
+// The "max ULP" column: integers' distance is |a - b|; raw bytes have none.
+std::string max_ulp_cell(const DiffStats& d) {
+    if (d.raw_bytes) return "n/a";
+    return std::to_string(d.max_ulp);
 }
 
 std::string json_text(const nlohmann::json& j, std::string_view key) {
@@ -281,12 +186,24 @@ std::string render_summary_line(const AuditReport& report, bool color) {
     auto count = [&](std::size_t n, std::string_view what, Tone tone) {
         return paint(fmt::format("{} {}", n, what), n > 0 ? tone : Tone::plain, color);
     };
-    std::string line = fmt::format("{}: {}, {}, {}", plural(s.cells, "cell", "cells"),
-                                   count(s.cells_identical, "identical", Tone::good),
-                                   count(s.cells_differing, "differ", Tone::warn),
-                                   count(s.cells_skipped, "skipped", Tone::warn));
-    if (s.cells_error > 0) line += ", " + count(s.cells_error, "error", Tone::bad);
-    line += fmt::format(" · expectations {}, {}",
+    std::string line = plural(s.cells, "cell", "cells");
+    if (s.cells > 0) {
+        line += fmt::format(": {} ran, {}", s.cells_ok, count(s.cells_skipped, "skipped", Tone::warn));
+        if (s.cells_error > 0) line += ", " + count(s.cells_error, s.cells_error == 1 ? "error" : "errors", Tone::bad);
+    }
+    // Every comparison's result, by axis: identical cells run to run do not hide variants or
+    // backends that differ.
+    auto axis = [&](std::string_view name, const AxisSummary& a) {
+        if (a.compared == 0) return std::string();
+        std::string text = fmt::format(" · {}: {}", name, count(a.identical, "identical", Tone::good));
+        if (a.differing > 0)
+            text += ", " + count(a.differing, a.differing == 1 ? "differs" : "differ", Tone::warn);
+        if (a.failed > 0) text += " (" + count(a.failed, "failed", Tone::bad) + ")";
+        return text;
+    };
+    line += axis("run to run", s.run_to_run) + axis("across variants", s.across_variants) +
+            axis("cross-backend", s.cross_backend);
+    line += fmt::format(" · expectations: {}, {}",
                         count(s.expectations_passed, "passed", Tone::good),
                         count(s.expectations_failed, "failed", Tone::bad));
     if (s.expectations_not_evaluated > 0) {
@@ -313,14 +230,14 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
                     {"max ULP", Tone::plain, true},
                     {"time/run", Tone::plain, true},
                     {"expectation"}});
-    std::vector<Verdicts> verdicts;
     for (const auto& op : report.operations) {
-        verdicts.push_back(judge(op));
-        const Verdicts& v = verdicts.back();
         for (std::size_t i = 0; i < op.cells.size(); ++i) {
             const Cell& c = op.cells[i];
             const bool ok = c.status == CellStatus::ok;
-            const bool failed = v.cell_failed_r2r[i] || v.cell_failed_across[i];
+            const CellComparison* across = ok ? find_across(op, c) : nullptr;
+            const ComparisonVerdict none;
+            const ComparisonVerdict& r2r_verdict = ok ? c.run_to_run.verdict : none;
+            const ComparisonVerdict& across_verdict = across ? across->verdict : none;
             Row row;
             // The op id only on its first row: the table reads as groups.
             row.push_back({i == 0 ? shown_name(op) : std::string()});
@@ -338,30 +255,28 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
             } else if (c.run_to_run.differing_runs == 0) {
                 row.push_back({"identical", Tone::good});
             } else {
+                // Of the runs compared with run 1 (runs 2..N), how many differ: README, "Reading the table".
                 row.push_back({fmt::format("differs {}/{} runs", c.run_to_run.differing_runs,
-                                           c.runs),
-                               v.cell_failed_r2r[i] ? Tone::bad : Tone::warn});
+                                           c.run_to_run.compared_runs),
+                               failed(r2r_verdict) ? Tone::bad : Tone::warn});
             }
 
-            const CellComparison* across = ok ? find_across(op, c) : nullptr;
             if (!across) {
                 row.push_back({"-"});
             } else if (across->diff.identical && !across->diff.shape_mismatch) {
                 row.push_back({"identical", Tone::good});
             } else {
-                row.push_back(
-                    {diff_brief(across->diff), v.cell_failed_across[i] ? Tone::bad : Tone::warn});
+                row.push_back({diff_brief(across->diff), failed(across_verdict) ? Tone::bad : Tone::warn});
             }
 
             const bool compared = ok && c.run_to_run.compared_runs > 0 &&
                                   !c.run_to_run.diff.shape_mismatch;
-            row.push_back({compared ? std::to_string(c.run_to_run.diff.max_ulp) : "-",
-                           Tone::plain, true});
+            row.push_back({compared ? max_ulp_cell(c.run_to_run.diff) : "-", Tone::plain, true});
             row.push_back({ok && c.runs > 0 ? human_seconds(c.time.median_s) : "-", Tone::plain,
                            true});
-            if (failed) {
+            if (failed(r2r_verdict) || failed(across_verdict)) {
                 row.push_back({"FAIL", Tone::bad});
-            } else if (v.cell_gated[i]) {
+            } else if (r2r_verdict.judged || across_verdict.judged) {
                 row.push_back({"pass", Tone::good});
             } else {
                 row.push_back({"-"});
@@ -378,20 +293,18 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
 
     // Cross-backend comparisons, one line each.
     std::string cross;
-    for (std::size_t o = 0; o < report.operations.size(); ++o) {
-        const OperationReport& op = report.operations[o];
-        for (std::size_t i = 0; i < op.cross_backend.size(); ++i) {
-            const CellComparison& c = op.cross_backend[i];
+    for (const auto& op : report.operations) {
+        for (const auto& c : op.cross_backend) {
             const bool same = c.diff.identical && !c.diff.shape_mismatch;
             std::string verdict = paint(diff_brief(c.diff),
-                                        same                         ? Tone::good
-                                        : verdicts[o].cross_failed[i] ? Tone::bad
-                                                                     : Tone::warn,
+                                        same                  ? Tone::good
+                                        : failed(c.verdict)   ? Tone::bad
+                                                              : Tone::warn,
                                         color);
             std::string gate;
-            if (verdicts[o].cross_failed[i]) {
+            if (failed(c.verdict)) {
                 gate = "  " + paint("FAIL", Tone::bad, color);
-            } else if (verdicts[o].cross_gated[i]) {
+            } else if (c.verdict.judged) {
                 gate = "  " + paint("pass", Tone::good, color);
             }
             cross += fmt::format("  {} [{}]: {} vs {}: {}{}\n", shown_name(op), shown(c.variant), shown(c.reference),
@@ -414,22 +327,26 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
                     details += where;
                     details += fmt::format("{}: {}\n", cell_status_name(c.status), shown(c.reason));
                 } else if (c.run_to_run.differing_runs > 0) {
-                    details += where + fmt::format("{} distinct outputs, first differing run {}",
+                    details += where + fmt::format("differs {}/{} runs, {} distinct outputs, first differing run {}",
+                                                   c.run_to_run.differing_runs, c.run_to_run.compared_runs,
                                                    c.distinct_outputs,
                                                    c.run_to_run.first_differing_run.value_or(0));
                     if (c.run_to_run.same_multiset) {
                         details += *c.run_to_run.same_multiset ? ", same values in another order"
                                                                : ", different values";
                     }
-                    details += fmt::format("; {}\n", diff_details(c.run_to_run.diff));
+                    details += fmt::format("; {}", diff_details(c.run_to_run.diff));
+                    if (c.run_to_run.verdict.judged) details += fmt::format("; {}", c.run_to_run.verdict.reason);
+                    details += "\n";
                 } else if (c.p_diff_95) {
                     details += where + fmt::format("identical over {} runs; one more run differs "
                                                    "with probability < {:.3g} (95 % bound)\n",
                                                    c.runs, *c.p_diff_95);
                 }
                 if (const CellComparison* a = find_across(op, c); a && !a->diff.identical) {
-                    details += fmt::format("  {} {} {} vs {}: {}\n", shown_name(op), c.backend, shown(c.variant),
-                                           shown(a->reference), diff_details(a->diff));
+                    details += fmt::format("  {} {} {} vs {}: {}{}\n", shown_name(op), c.backend, shown(c.variant),
+                                           shown(a->reference), diff_details(a->diff),
+                                           a->verdict.judged ? "; " + shown(a->verdict.reason) : "");
                 }
             }
         }

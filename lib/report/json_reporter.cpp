@@ -15,6 +15,11 @@ Json number_or_text(double v) {
     return v;
 }
 
+// Present only where an expectation judged the comparison (not for "any").
+void add_verdict(Json& j, const ComparisonVerdict& v) {
+    if (v.judged) j["verdict"] = Json{{"held", v.held}, {"reason", v.reason}};
+}
+
 Json value_json(const ValueText& v) { return Json{{"decimal", v.decimal}, {"hex", v.hex_bits}}; }
 
 template <typename T> Json optional_json(const std::optional<T>& v) {
@@ -38,6 +43,7 @@ Json cell_json(const Cell& c) {
     r2r["first_differing_run"] = optional_json(c.run_to_run.first_differing_run);
     if (c.run_to_run.same_multiset) r2r["same_multiset"] = *c.run_to_run.same_multiset;
     r2r["diff"] = diff_to_json(c.run_to_run.diff);
+    add_verdict(r2r, c.run_to_run.verdict);
     j["run_to_run"] = std::move(r2r);
     j["p_diff_95"] = optional_json(c.p_diff_95);
     j["time"] = {{"cold_s", c.time.cold_s},
@@ -54,10 +60,12 @@ Json cell_json(const Cell& c) {
 }
 
 Json comparison_json(const CellComparison& c) {
-    return Json{{"axis", c.axis},          {"backend", c.backend},
-                {"variant", c.variant},    {"reference", c.reference},
-                {"other", c.other},        {"changed_axes", c.changed_axes},
-                {"diff", diff_to_json(c.diff)}};
+    Json j{{"axis", c.axis},          {"backend", c.backend},
+           {"variant", c.variant},    {"reference", c.reference},
+           {"other", c.other},        {"changed_axes", c.changed_axes},
+           {"diff", diff_to_json(c.diff)}};
+    add_verdict(j, c.verdict);
+    return j;
 }
 
 Json expectation_json(const ExpectationResult& e) {
@@ -113,6 +121,10 @@ Json operation_json(const OperationReport& op) {
     return j;
 }
 
+Json axis_summary_json(const AxisSummary& a) {
+    return Json{{"compared", a.compared}, {"identical", a.identical}, {"differing", a.differing}, {"failed", a.failed}};
+}
+
 Json summary_json(const Summary& s) {
     return Json{{"operations", s.operations},
                 {"cells", s.cells},
@@ -124,6 +136,9 @@ Json summary_json(const Summary& s) {
                 {"expectations_passed", s.expectations_passed},
                 {"expectations_failed", s.expectations_failed},
                 {"expectations_not_evaluated", s.expectations_not_evaluated},
+                {"run_to_run", axis_summary_json(s.run_to_run)},
+                {"across_variants", axis_summary_json(s.across_variants)},
+                {"cross_backend", axis_summary_json(s.cross_backend)},
                 {"exit_code", s.exit_code}};
 }
 
@@ -165,13 +180,21 @@ nlohmann::ordered_json diff_to_json(const DiffStats& d) {
     }
     j["elements"] = d.elements;
     j["differing_elements"] = d.differing_elements;
-    j["max_ulp"] = d.max_ulp;
-    j["max_abs"] = number_or_text(d.max_abs);
-    j["max_rel"] = number_or_text(d.max_rel);
-    Json histogram = Json::object();
-    const auto& labels = ulp_bucket_labels();
-    for (std::size_t i = 0; i < k_ulp_buckets; ++i) histogram[labels[i]] = d.ulp_histogram[i];
-    j["ulp_histogram"] = std::move(histogram);
+    if (d.raw_bytes) {
+        // Bytes of a file that is not an array have no magnitude: not 0, not applicable.
+        j["max_ulp"] = nullptr;
+        j["max_abs"] = nullptr;
+        j["max_rel"] = nullptr;
+        j["ulp_histogram"] = nullptr;
+    } else {
+        j["max_ulp"] = d.max_ulp; // integers: the largest |a - b|
+        j["max_abs"] = number_or_text(d.max_abs);
+        j["max_rel"] = number_or_text(d.max_rel);
+        Json histogram = Json::object();
+        const auto& labels = ulp_bucket_labels();
+        for (std::size_t i = 0; i < k_ulp_buckets; ++i) histogram[labels[i]] = d.ulp_histogram[i];
+        j["ulp_histogram"] = std::move(histogram);
+    }
     j["nan_mismatches"] = d.nan_mismatches;
     if (d.first_difference) {
         j["first_difference"] = {{"index", d.first_difference->index},

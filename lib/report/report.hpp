@@ -27,12 +27,21 @@ struct TimingStats {
     double min_s = 0, median_s = 0, max_s = 0; // runs 2..N (run 1 when there is only one)
 };
 
+// How the expectation in force on its axis judged one comparison (set with the expectation, by
+// lib/audit/expectations; reporters render it and never judge again).
+struct ComparisonVerdict {
+    bool judged = false; // an evaluated expectation other than "any" covers this comparison
+    bool held = true;    // false: this comparison is one the expectation failed on
+    std::string reason;  // the judge's: "identical", "max_ulp 5 > 0", "within tolerance (...)"
+};
+
 struct RunToRun {
     std::size_t compared_runs = 0;  // runs 2..N, each against run 1
     std::size_t differing_runs = 0;
     DiffStats diff;                 // merged over the compared runs (merge_diff)
     std::optional<std::size_t> first_differing_run; // 1-based run number
     std::optional<bool> same_multiset; // rng cells that differ: same values in another order?
+    ComparisonVerdict verdict{}; // default-initialised: the runner builds these as aggregates
 };
 
 struct Cell {
@@ -62,6 +71,7 @@ struct CellComparison {
     std::string other;      // e.g. "cpu/cpu.threads=8"
     std::vector<std::string> changed_axes; // across_variants: the axes this variant changes
     DiffStats diff;
+    ComparisonVerdict verdict{}; // default-initialised: the runner builds these as aggregates
 };
 
 struct ExpectationResult {
@@ -124,11 +134,18 @@ struct BackendStatus {
     std::string device;  // e.g. "AMD EPYC (2 threads)"
 };
 
+// Comparisons of one axis: run_to_run counts the ok cells with two or more runs; the others
+// count their comparisons. `failed`: comparisons an expectation failed on.
+struct AxisSummary {
+    std::size_t compared = 0, identical = 0, differing = 0, failed = 0;
+};
+
 struct Summary {
     std::size_t operations = 0, cells = 0, cells_ok = 0, cells_skipped = 0, cells_error = 0;
     std::size_t cells_identical = 0;   // ok cells whose runs were all identical
     std::size_t cells_differing = 0;   // ok cells with run-to-run differences
     std::size_t expectations_passed = 0, expectations_failed = 0, expectations_not_evaluated = 0;
+    AxisSummary run_to_run, across_variants, cross_backend;
     int exit_code = 0;
 };
 

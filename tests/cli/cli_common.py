@@ -265,6 +265,25 @@ class CliTestCase(unittest.TestCase):
                     differs = any(not a["diff"]["identical"] for a in op["across_variants"]
                                   if a["backend"] == backend)
                     self.assertEqual(measured, "run_to_run" if differs else "variant_invariant", op["id"])
+        # Every comparison's histogram adds up (docs/algorithms.md, "Comparison metrics"); raw
+        # bytes have none. The summary counts every axis's comparisons and the ones that failed.
+        axes = {"run_to_run": [c["run_to_run"] for c in ok if c["run_to_run"]["compared_runs"] > 0],
+                "across_variants": [a for op in report["operations"] for a in op["across_variants"]],
+                "cross_backend": [a for op in report["operations"] for a in op["cross_backend"]]}
+        for axis, comparisons in axes.items():
+            for cmp in comparisons:
+                d = cmp["diff"]
+                if d.get("raw_bytes"):
+                    self.assertIsNone(d["ulp_histogram"], axis)
+                elif not d.get("shape_mismatch"):
+                    self.assertEqual(sum(d["ulp_histogram"].values()), d["elements"] - d["nan_mismatches"], axis)
+            if axis == "run_to_run":
+                differing = sum(c["differing_runs"] > 0 for c in comparisons)
+            else:
+                differing = sum(not c["diff"]["identical"] for c in comparisons)
+            failed = sum("verdict" in c and not c["verdict"]["held"] for c in comparisons)
+            self.assertEqual(s[axis], {"compared": len(comparisons), "identical": len(comparisons) - differing,
+                                       "differing": differing, "failed": failed}, axis)
 
     def assertJunitMatches(self, junit_path, report):
         """One testcase per expectation, in the same order, with a <failure> exactly where the

@@ -46,7 +46,10 @@ def numpy_stats(a, b):
         # Python integers: a sign flip is up to 2^64 ULP, past int64.
         ulp = max((abs(int(x) - int(y)) for x, y in zip(monotonic(a)[both], monotonic(b)[both])), default=0)
     else:
-        both, ulp = np.ones(a.shape, dtype=bool), 0
+        # Integers and bools: an integer's ULP is 1, so the ULP distance is |a - b| (bools: 0 or 1).
+        both = np.ones(a.shape, dtype=bool)
+        ai, bi = a.astype(bool) if a.dtype.kind == "b" else a, b.astype(bool) if b.dtype.kind == "b" else b
+        ulp = max((abs(int(x) - int(y)) for x, y in zip(ai.ravel(), bi.ravel())), default=0)
     da, db = a.astype(np.float64)[both], b.astype(np.float64)[both]
     abs_d = np.abs(da - db)
     mag = np.maximum(np.abs(da), np.abs(db))
@@ -122,14 +125,15 @@ class Compare(cc.CliTestCase):
                 self.assertAlmostEqual(d["max_rel"], p["max_rel"], delta=1e-15 * p["max_rel"])
                 self.assertEqual(d["nan_mismatches"], p["nan_mismatches"])
                 self.assertEqual(d["first_difference"]["index"], p["first_index"])
-                self.assertIn(f"{p['differing_elements']} of {d['elements']} elements differ", r.stdout)
+                verb = "differs" if p["differing_elements"] == 1 else "differ"
+                self.assertIn(f"{p['differing_elements']} of {d['elements']} elements {verb}", r.stdout)
 
     def test_console_line_names_ulp_and_first_difference(self):
         r = self.detaudit("compare", data("pairs", "f32_base.npy"), data("pairs", "f32_ulp1.npy"),
                           expect_rc=cc.EXIT_EXPECTATION_FAILED)
         first = r.stdout.splitlines()[0]
         self.assertIn("f32 (16,)", first)
-        self.assertIn("1 of 16 elements differ, max 1 ULP", first)
+        self.assertIn("1 of 16 elements differs, max 1 ULP", first)
         self.assertIn("first at [3]", first)
         self.assertRegex(first, r"\(0x[0-9a-f]{8}\) vs .* \(0x[0-9a-f]{8}\)")
         r = self.detaudit("compare", data("pairs", "i32_base.npy"), data("pairs", "i32_diff5.npy"),
@@ -166,6 +170,33 @@ class Compare(cc.CliTestCase):
                 self.assertIsInstance(doc["tolerance"], dict)
                 self.assertEqual(set(doc["tolerance"]), {f[2:].replace("-", "_") for f in flags[::2]})
                 self.assertIn("within" if rc == ok else "DIFFERS", r.stdout.splitlines()[0])
+                # The judge's reason, in the JSON and at the end of the line.
+                self.assertTrue(array["reason"])
+                if not array["diff"].get("shape_mismatch"):
+                    self.assertTrue(r.stdout.splitlines()[0].endswith("; " + array["reason"]), r)
+                # Tolerances as given: "--max-ulp 3" is 3 in the JSON, not 3.0.
+                for flag, value in zip(flags[::2], flags[1::2]):
+                    written = doc["tolerance"][flag[2:].replace("-", "_")]
+                    self.assertEqual(written, float(value))
+                    self.assertIsInstance(written, int if value.isdigit() else float)
+        r, doc = self.compare(*ints, "--max-ulp", "4", expect_rc=fail)
+        self.assertEqual(doc["arrays"][0]["reason"], "max_ulp 5 > 4")
+        r, doc = self.compare(*ulp3, "--max-ulp", "3", expect_rc=ok)
+        self.assertEqual(doc["arrays"][0]["reason"], "within tolerance (max_ulp 3 <= 3)")
+
+    def test_quiet_prints_only_failures_and_the_summary(self):
+        a = self.make_tree("qa", {"x.npy": "pairs/f32_base.npy", "y.npy": "pairs/f32_base.npy",
+                                  "z.npy": "pairs/f32_base.npy"})
+        b = self.make_tree("qb", {"x.npy": "pairs/f32_base_copy.npy", "y.npy": "pairs/f32_ulp1.npy",
+                                  "z.npy": "pairs/f32_ulp3.npy"})
+        r = self.detaudit("compare", a, b, "-q", "--max-ulp", "1", expect_rc=cc.EXIT_EXPECTATION_FAILED)
+        lines = r.stdout.splitlines()
+        self.assertEqual(len(lines), 2, r)
+        self.assertRegex(lines[0], r"^DIFFERS +z\.npy .*; max_ulp 3 > 1$")
+        self.assertIn("3 arrays compared: 1 identical, 1 within tolerance, 1 beyond tolerance", lines[1])
+        self.assertTrue(lines[1].endswith("FAIL"), r)
+        r = self.detaudit("compare", a, a, "--quiet", expect_rc=cc.EXIT_OK)
+        self.assertEqual(len(r.stdout.splitlines()), 1, r)
 
     # -- archives and directories ------------------------------------------------------------------
 

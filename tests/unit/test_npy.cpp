@@ -289,7 +289,7 @@ TEST_CASE("integers and bools: absolute difference, exact for the widest types")
         const DiffStats d = compare_buffers(values<uint64_t>(DType::u64, {0, 7}),
                                             values<uint64_t>(DType::u64, {std::numeric_limits<uint64_t>::max(), 7}));
         CHECK(d.differing_elements == 1);
-        CHECK(d.max_ulp == 0);
+        CHECK(d.max_ulp == std::numeric_limits<uint64_t>::max()); // |a - b|, exact
         CHECK(d.max_abs == 18446744073709551615.0);
         CHECK(d.max_rel == 1.0);
         CHECK(d.first_difference->other.decimal == "18446744073709551615");
@@ -298,6 +298,7 @@ TEST_CASE("integers and bools: absolute difference, exact for the widest types")
     SECTION("i64 min against max") {
         const DiffStats d = compare_buffers(values<int64_t>(DType::i64, {std::numeric_limits<int64_t>::min()}),
                                             values<int64_t>(DType::i64, {std::numeric_limits<int64_t>::max()}));
+        CHECK(d.max_ulp == std::numeric_limits<uint64_t>::max());
         CHECK(d.max_abs == 18446744073709551615.0);
     }
     SECTION("i8 and i16 signs") {

@@ -30,6 +30,7 @@ Cell identical_cell(std::string variant, nlohmann::json settings) {
     c.run_to_run.compared_runs = 9;
     c.run_to_run.diff.elements = 1;
     c.run_to_run.diff.ulp_histogram[0] = 9;
+    c.run_to_run.verdict = {true, true, "identical"};
     c.p_diff_95 = 0.283;
     c.time = {2.5e-3, 1.4e-3, 1.5e-3, 1.9e-3};
     c.reference_values = {{"0.5", "0x3f000000"}};
@@ -60,6 +61,7 @@ Cell differing_cell() {
     d.ulp_histogram[2] = 9;
     d.first_difference =
         FirstDifference{0, {"0.5", "0x3f000000"}, {"0.50000017881393432617", "0x3f000003"}};
+    c.run_to_run.verdict = {true, false, "identical required"};
     c.time = {40e-6, 20e-6, 25e-6, 31e-6};
     c.reference_values = {{"0.5", "0x3f000000"}};
     c.output_dtype = "f32";
@@ -123,6 +125,7 @@ AuditReport example_report() {
     across.changed_axes = {"cpu.threads"};
     across.diff.elements = 1;
     across.diff.ulp_histogram[0] = 1;
+    across.verdict = {true, true, "identical"};
     blocked.across_variants.push_back(across);
     blocked.expectations.push_back(
         expectation("run_to_run", "cpu", "identical", true, true, "10 runs identical"));
@@ -169,6 +172,9 @@ AuditReport example_report() {
     r.summary.expectations_passed = 2;
     r.summary.expectations_failed = 1;
     r.summary.expectations_not_evaluated = 2;
+    r.summary.run_to_run = {3, 2, 1, 1};
+    r.summary.across_variants = {1, 1, 0, 0};
+    r.summary.cross_backend = {1, 0, 1, 0};
     r.summary.exit_code = 1;
     return r;
 }
@@ -322,8 +328,10 @@ TEST_CASE("console report", "[report][console]") {
     const AuditReport r = example_report();
     const std::string text = render_console(r, {});
 
-    const std::string summary = "4 cells: 2 identical, 1 differ, 1 skipped · expectations 2 "
-                                "passed, 1 failed, 2 not evaluated · exit 1";
+    // Every axis counted: identical runs do not hide a cross-backend difference.
+    const std::string summary = "4 cells: 3 ran, 1 skipped · run to run: 2 identical, 1 differs (1 failed) · "
+                                "across variants: 1 identical · cross-backend: 0 identical, 1 differs · "
+                                "expectations: 2 passed, 1 failed, 2 not evaluated · exit 1";
     CHECK(render_summary_line(r, false) == summary);
     CHECK(text.find(summary + "\n") != std::string::npos);
     CHECK(text.find("\x1b") == std::string::npos);
@@ -332,7 +340,7 @@ TEST_CASE("console report", "[report][console]") {
     CHECK(text.find("scenario reductions") != std::string::npos);
     CHECK(text.find("backends: cpu: test CPU (2 threads); cuda: unavailable: CUDA driver version") !=
           std::string::npos);
-    CHECK(text.find("differs 9/10 runs") != std::string::npos);
+    CHECK(text.find("differs 9/9 runs") != std::string::npos);
     CHECK(text.find("FAIL") != std::string::npos);
     CHECK(text.find("1.50 ms") != std::string::npos);
     CHECK(text.find("25.0 µs") != std::string::npos);
@@ -362,7 +370,7 @@ TEST_CASE("console table: FAIL on the differing row, aligned columns", "[report]
     for (auto it = header + 1; it != lines.end() && !it->empty(); ++it, ++rows) {
         // Every row's run-to-run entry starts under the header (rows here are ASCII up to there).
         CHECK(it->find_first_not_of(' ', column) == column);
-        const bool differing = it->find("differs 9/10 runs") != std::string::npos;
+        const bool differing = it->find("differs 9/9 runs") != std::string::npos;
         CHECK((it->find("FAIL") != std::string::npos) == differing);
     }
     CHECK(rows == 4);
@@ -391,10 +399,43 @@ TEST_CASE("console report: errors are listed with their reason", "[report][conso
     const std::string text = render_console(r, {});
     CHECK(text.find("Errors\n  sum-atomic cpu base: cudaErrorMemoryAllocation: out of memory\n") !=
           std::string::npos);
-    CHECK(text.find(", 1 error · expectations") != std::string::npos);
+    CHECK(text.find(", 1 error · run to run") != std::string::npos);
     CHECK(text.find("exit 4\n") != std::string::npos);
     CHECK(report_to_json(r)["operations"][1]["cells"][0]["reason"] ==
           "cudaErrorMemoryAllocation: out of memory");
+}
+
+TEST_CASE("console renders the stored verdicts, raw bytes without ULP", "[report][console]") {
+    AuditReport r = example_report();
+    // The judge's verdict is the one shown, whatever the statistics would suggest to a re-judge.
+    Cell& atomic = r.operations[1].cells[0];
+    atomic.run_to_run.verdict = {true, true, "within tolerance (max_ulp 3 <= 4)"};
+    Cell& base = r.operations[0].cells[0];
+    base.run_to_run.verdict = {true, false, "identical required"};
+    std::string text = render_console(r, {false, true});
+    auto row_of = [&](const std::string& start) {
+        const auto pos = text.find("\n" + start);
+        REQUIRE(pos != std::string::npos);
+        return text.substr(pos + 1, text.find('\n', pos + 1) - pos - 1);
+    };
+    CHECK(row_of("sum-atomic ").ends_with("pass"));
+    CHECK(row_of("sum-blocked ").ends_with("FAIL"));
+    CHECK(text.find("first at index 0: 0.5 (0x3f000000) vs 0.50000017881393432617 (0x3f000003); "
+                    "within tolerance (max_ulp 3 <= 4)") != std::string::npos);
+
+    // A file that is not an array: bytes, singular where one, n/a for ULP.
+    DiffStats& d = atomic.run_to_run.diff;
+    d.dtype = DType::bytes;
+    d.raw_bytes = true;
+    d.max_ulp = 0;
+    d.first_difference = FirstDifference{0, {"1", "0x01"}, {"2", "0x02"}};
+    text = render_console(r, {false, true});
+    const std::string row = row_of("sum-atomic ");
+    CHECK(row.find(" n/a ") != std::string::npos);
+    CHECK(text.find("1 of 1 byte differs; first at offset 0") != std::string::npos);
+    const auto details = text.find("  sum-atomic cpu base: differs 9/9 runs");
+    REQUIRE(details != std::string::npos);
+    CHECK(text.substr(details, text.find('\n', details) - details).find("ULP") == std::string::npos);
 }
 
 TEST_CASE("console report of an empty audit", "[report][console]") {
@@ -402,7 +443,7 @@ TEST_CASE("console report of an empty audit", "[report][console]") {
     const std::string text = render_console(r, {});
     CHECK(text.find("no cells") != std::string::npos);
     CHECK(render_summary_line(r, false) ==
-          "0 cells: 0 identical, 0 differ, 0 skipped · expectations 0 passed, 0 failed · exit 0");
+          "0 cells · expectations: 0 passed, 0 failed · exit 0");
 }
 
 TEST_CASE("JUnit report", "[report][junit]") {

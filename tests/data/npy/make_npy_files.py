@@ -223,7 +223,8 @@ def make_pairs(manifest):
     idiff = ibase.copy()
     idiff[2] += 5
     idiff[7] -= 3
-    pair("i32_base.npy", ibase, "i32_diff5.npy", idiff, identical=False, dtype="i32", max_ulp=0,
+    # An integer's ULP is 1: its ULP distance is |a - b| (docs/algorithms.md).
+    pair("i32_base.npy", ibase, "i32_diff5.npy", idiff, identical=False, dtype="i32", max_ulp=5,
          nan_mismatches=0, **stats(ibase, idiff, [2, 7]))
 
     f64 = np.array([1.0, 2.0, np.nan, -0.0, 1e300], dtype=np.float64)
