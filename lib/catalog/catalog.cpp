@@ -45,7 +45,7 @@ std::vector<AlgorithmSpec> rng_algorithms() {
          {{"cpu", DC::not_guaranteed}}},
         {"curand",
          "cuRAND's Philox4_32_10 generator: the host generator (libcurand on the CPU) on cpu, "
-         "the device generator on cuda; cuRAND documents that both give the same values",
+         "the device generator on cuda; cuRAND documents that both generate the same sequence",
          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}, {k_normal_uses_libm}, k_curand_missing},
         {"curand_kernel",
          "each GPU thread curand_init(seed, thread id, 0) and draws a grid-stride share: the "
