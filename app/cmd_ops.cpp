@@ -26,10 +26,17 @@ void add_ops_command(CLI::App& cli, Action& action) {
                     for (const auto& [b, dc] : a.backends)
                         backends += (backends.empty() ? "" : ", ") + b + ": " + std::string(design_class_name(dc));
                     std::cout << "    " << a.name << " [" << backends << "]\n      " << a.description << "\n";
+                    // The claim depends on parameters too: say when it is weaker, and why.
+                    for (const auto& c : a.weaker_when)
+                        std::cout << "      with " << c.param << " " << c.value << ": at most "
+                                  << design_class_name(c.at_most) << " on every backend: " << c.reason << "\n";
+                    for (const auto& [b, why] : a.missing_in_build)
+                        std::cout << "      not in this build on " << b << ": " << why << " (its cells are skipped)\n";
                 }
             }
             std::cout << "design classes, weakest first: not_guaranteed < run_to_run < variant_invariant < cross_backend;\n"
-                         "unknown: measured, not claimed (e.g. the system BLAS)\n";
+                         "unknown: measured, not claimed (e.g. the system BLAS); a class shown for an algorithm holds unless\n"
+                         "a \"with PARAM VALUE\" line below it caps it for those parameters\n";
             return 0;
         };
     });

@@ -57,6 +57,7 @@ void show_progress(const Progress& p) {
 int execute(const RunFlags& flags) {
     const Scenario scenario = parse_scenario_file(flags.scenario);
     if (flags.no_exec) refuse_exec(scenario);
+    warn_unused_axes(scenario, flags.strict);
     RunOptions options;
     if (flags.runs > 0) options.plan.runs = flags.runs;
     options.plan.backends = check_backend_names(flags.backends, "--backend");
@@ -115,7 +116,8 @@ void add_run_command(CLI::App& cli, Action& action) {
                   "Keep each exec run's {out} directory (under --dump-dir, else in a temporary directory that is printed)");
     run->add_flag("--no-exec", flags->no_exec,
                   "Refuse scenarios with exec operations (exit 2): for scenarios you did not write");
-    run->add_flag("--strict", flags->strict, "Every comparison axis expects identical unless the scenario says otherwise");
+    run->add_flag("--strict", flags->strict, "Every comparison axis expects identical unless the scenario says otherwise, "
+                  "and a varied axis that applies to no operation is an error (exit 2)");
     run->add_flag("--quiet,-q", flags->quiet, "Print only the summary line (and no progress)");
     run->add_flag("--verbose,-v", flags->verbose, "Print per-cell details: first differences, ULP histograms, p_diff_95");
     run->add_option("--color", flags->color, "Colour the console report: auto (a terminal, unless NO_COLOR is set), always, never")

@@ -1,12 +1,14 @@
 // `detaudit validate SCENARIO...`: check without running and print the plan.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include "audit/plan.hpp"
 #include "backends/host_backend.hpp"
 #include "exec/placeholders.hpp"
 #include "report/terminal_text.hpp"
 #include "scenario/axes.hpp"
+#include "scenario/axis_use.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "env/fingerprint.hpp"
@@ -52,10 +54,23 @@ void print_plan(const Scenario& s, const Plan& plan) {
                       ? " plus what exec outputs need"
                       : "")
               << "\n";
+    // Each variant with the settings its cells read: those of the backends it runs on.
     for (const auto& v : plan.variants) {
-        std::cout << "  variant " << v.name << ":";
-        for (auto& [axis, value] : v.settings.items()) std::cout << " " << axis << "=" << (value.is_string() ? value.get<std::string>() : value.dump());
-        std::cout << "\n";
+        const auto runs_on = [&](const std::function<bool(const std::string&)>& backend_reads) {
+            return std::any_of(plan.ops.begin(), plan.ops.end(), [&](const PlannedOp& p) {
+                return std::any_of(p.backends.begin(), p.backends.end(), [&](const std::string& b) {
+                    return variant_applies_to(v, b) && backend_reads(b);
+                });
+            });
+        };
+        std::string settings;
+        for (auto& [axis, value] : v.settings.items())
+            if (runs_on([&, &axis = axis](const std::string& b) { return axis_applies_to(axis, b); }))
+                settings += " " + axis + "=" + axis_value_text(value); // env.NAME null: "unset"
+        const bool has_cells = runs_on([](const std::string&) { return true; });
+        std::cout << "  variant " << v.name << ":"
+                  << (!has_cells ? " no operation runs with it" : settings.empty() ? " no setting applies" : settings)
+                  << "\n";
     }
     for (const auto& p : plan.ops) {
         std::string backends;
@@ -73,18 +88,22 @@ void print_plan(const Scenario& s, const Plan& plan) {
 void add_validate_command(CLI::App& cli, Action& action) {
     auto files = std::make_shared<std::vector<std::string>>();
     auto no_exec = std::make_shared<bool>(false);
+    auto strict = std::make_shared<bool>(false);
     CLI::App* validate = cli.add_subcommand("validate", "Check scenarios without running them and print each plan: "
                                                         "variants, cells, runs, estimated memory, and the "
                                                         "commands exec operations would run");
     validate->add_option("scenarios", *files, "Scenario files")->required();
     validate->add_flag("--no-exec", *no_exec, "Refuse scenarios with exec operations (exit 2)");
-    validate->callback([files, no_exec, &action] {
-        action = [files, no_exec] {
+    validate->add_flag("--strict", *strict,
+                       "Warnings are errors (exit 2): a varied axis that applies to no operation");
+    validate->callback([files, no_exec, strict, &action] {
+        action = [files, no_exec, strict] {
             int status = 0;
             for (const auto& f : *files) {
                 try {
                     const Scenario s = parse_scenario_file(f);
                     if (*no_exec) refuse_exec(s);
+                    warn_unused_axes(s, *strict);
                     const Plan plan = make_plan(s, {});
                     check_memory(s, plan, available_memory_bytes());
                     print_plan(s, plan);

@@ -19,4 +19,8 @@ std::string version_text();
 // --no-exec: throws detaudit::Error (usage, exit 2) naming the first exec op of `scenario`.
 void refuse_exec(const Scenario& scenario);
 
+// A varied axis that applies to no operation: a warning on stderr, or with `strict` an Error
+// (scenario, exit 2) before any work.
+void warn_unused_axes(const Scenario& scenario, bool strict);
+
 } // namespace detaudit::app

@@ -11,4 +11,14 @@ void apply_openmp_schedule(const CpuSettings& settings) {
     }
 }
 
+int openmp_team_size(int requested) {
+    int team = 0;
+#pragma omp parallel num_threads(requested)
+    {
+#pragma omp single
+        team = omp_get_num_threads();
+    }
+    return team;
+}
+
 } // namespace detaudit::kernels

@@ -14,4 +14,8 @@ struct CpuSettings {
 // Applies the schedule to the calling thread's OpenMP `schedule(runtime)` loops.
 void apply_openmp_schedule(const CpuSettings& settings);
 
+// The team an OpenMP parallel region asking for `requested` threads gets now: fewer under
+// OMP_THREAD_LIMIT, OMP_DYNAMIC=true (load-dependent) or the implementation's limits.
+int openmp_team_size(int requested);
+
 } // namespace detaudit::kernels

@@ -102,7 +102,7 @@ void classify(OperationReport& op) {
                                                             : MeasuredClass::variant_invariant;
         op.measured_class[b] = std::string(measured_class_name(measured));
         if (algorithm && algorithm->backends.count(b)) {
-            const DesignClass design = algorithm->backends.at(b);
+            const DesignClass design = design_class(*algorithm, b, op.parameters);
             op.design_class[b] = std::string(design_class_name(design));
             if (contradicts_design(design, measured))
                 op.design_contradictions.push_back(
@@ -114,7 +114,8 @@ void classify(OperationReport& op) {
     for (const auto& cmp : op.cross_backend) {
         if (cmp.diff.identical || !algorithm) continue;
         bool all_cross = true;
-        for (const auto& [b, dc] : algorithm->backends) all_cross = all_cross && dc == DesignClass::cross_backend;
+        for (const auto& [b, dc] : algorithm->backends)
+            all_cross = all_cross && design_class(*algorithm, b, op.parameters) == DesignClass::cross_backend;
         if (all_cross)
             op.design_contradictions.push_back(op.kind + "/" + op.algorithm + " is designed cross_backend but " +
                                                cmp.reference + " and " + cmp.other + " differ: " + describe_diff(cmp.diff));

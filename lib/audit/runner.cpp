@@ -275,10 +275,13 @@ private:
         if (!probe.available)
             return ended_before_running(std::move(cell), CellStatus::skipped, "unavailable: " + probe.reason);
         Backend& backend = *m_backends.at(backend_name);
-        if (!backend.supports(op))
+        if (!backend.supports(op)) {
+            const std::string why = unavailable_reason(op.kind, op.algorithm, backend_name);
             return ended_before_running(std::move(cell), CellStatus::skipped,
-                                        op.kind + "/" + op.algorithm + " is not implemented on " + backend_name);
+                                        why.empty() ? op.kind + "/" + op.algorithm + " is not implemented on " + backend_name : why);
+        }
 
+        cell.threads = backend.threads(variant); // before the tracks copy the cell
         const int runs = m_options.plan.runs.value_or(op.runs);
         const bool named = backend.writes_named_outputs();
         CellRun result;

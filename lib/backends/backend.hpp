@@ -8,6 +8,7 @@
 #include "common/buffer.hpp"
 #include "common/error.hpp"
 #include "io/npy_reader.hpp"
+#include "report/report.hpp"
 #include "scenario/scenario.hpp"
 
 namespace detaudit {
@@ -73,6 +74,8 @@ public:
     // an exec program's files) return true and implement run_named instead of run.
     virtual bool writes_named_outputs() const { return false; }
     virtual RunOutputs run_named(const OpSpec& op, const Variant& variant, const RunContext& context);
+    // Backends that run on a thread team: the size asked for by the variant and the size given.
+    virtual std::optional<ThreadCount> threads(const Variant&) { return std::nullopt; }
 };
 
 // Every backend compiled into this binary, cpu first.

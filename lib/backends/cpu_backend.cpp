@@ -108,7 +108,14 @@ BackendProbe CpuBackend::probe() {
 bool CpuBackend::supports(const OpSpec& op) const {
     const KindSpec* kind = find_kind(op.kind);
     const AlgorithmSpec* algorithm = kind ? find_algorithm(*kind, op.algorithm) : nullptr;
-    return algorithm != nullptr && algorithm->backends.count("cpu") != 0;
+    // cuRAND's host generator is in the catalog of every build, but only a build with the CUDA
+    // toolkit can run it.
+    return algorithm != nullptr && algorithm->backends.count("cpu") != 0 && algorithm->missing_in_build.count("cpu") == 0;
+}
+
+std::optional<ThreadCount> CpuBackend::threads(const Variant& variant) {
+    const int requested = settings_of(variant).threads;
+    return ThreadCount{requested, kernels::openmp_team_size(requested)};
 }
 
 void CpuBackend::prepare(const OpSpec&, const OpInputs& inputs) { m_inputs = &inputs; }

@@ -11,6 +11,7 @@ public:
     bool supports(const OpSpec& op) const override;
     void prepare(const OpSpec& op, const OpInputs& inputs) override;
     double run(const OpSpec& op, const Variant& variant, Buffer& out) override;
+    std::optional<ThreadCount> threads(const Variant& variant) override;
 
 private:
     const OpInputs* m_inputs = nullptr;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <set>
 #include "exec/placeholders.hpp"
+#include "input_range.hpp"
 #include "kernels/common/binned_sum.hpp"
 #include "scenario/axes.hpp"
 #include "scenario/json_path.hpp"
@@ -16,28 +17,40 @@ constexpr uint64_t k_max_count = uint64_t(1) << 40; // memory, not this, is the 
 
 const nlohmann::json k_default_input = {{"distribution", "uniform"}, {"low", -1.0}, {"high", 1.0}};
 
-// cuRAND's generators exist only in a build with the CUDA toolkit (libcurand's host generator
-// runs on the CPU, but it is part of the toolkit): without it the catalog does not offer them.
+// Box-Muller calls each side's own log, sin and cos (libm on the CPU; CUDA's math library, and in
+// cuRAND's device generator __sincosf, on the GPU): no claim of the same bits across backends.
+const DesignCondition k_normal_uses_libm = {
+    "distribution", "normal", DesignClass::variant_invariant,
+    "normal draws call each backend's own log, sin and cos (libm on cpu; CUDA's math library, "
+    "__sincosf in cuRAND's device generator): the same bits on one backend, not across backends"};
+
+#if DETAUDIT_WITH_CUDA
+const std::map<std::string, std::string> k_curand_missing = {};
+#else
+const std::map<std::string, std::string> k_curand_missing = {
+    {"cpu", "needs cuRAND's host generator (libcurand, part of the CUDA toolkit), and this detaudit "
+            "was built without the CUDA toolkit"}};
+#endif
+
+// Every build offers the same algorithms, so a scenario parses everywhere; cuRAND's cpu cells are
+// skipped with the reason in a build without the toolkit (its cuda cells with the backend's).
 std::vector<AlgorithmSpec> rng_algorithms() {
     using DC = DesignClass;
-    std::vector<AlgorithmSpec> a = {
+    return {
         {"philox", "Philox4x32-10, element i a pure function of (seed, i), converted as cuRAND does",
-         {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
+         {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}, {k_normal_uses_libm}},
         {"shared_state",
          "one generator stream drawn from by every thread in arrival order (a global RNG used "
          "from many threads)",
-         {{"cpu", DC::not_guaranteed}}}};
-#if DETAUDIT_WITH_CUDA
-    a.push_back({"curand",
-                 "cuRAND's Philox4_32_10 generator: the host generator (libcurand on the CPU) on cpu, "
-                 "the device generator on cuda; cuRAND documents that both give the same values",
-                 {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}});
-    a.push_back({"curand_kernel",
-                 "each GPU thread curand_init(seed, thread id, 0) and draws a grid-stride share: the "
-                 "output depends on the launch configuration",
-                 {{"cuda", DC::run_to_run}}});
-#endif
-    return a;
+         {{"cpu", DC::not_guaranteed}}},
+        {"curand",
+         "cuRAND's Philox4_32_10 generator: the host generator (libcurand on the CPU) on cpu, "
+         "the device generator on cuda; cuRAND documents that both generate the same sequence",
+         {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}, {k_normal_uses_libm}, k_curand_missing},
+        {"curand_kernel",
+         "each GPU thread curand_init(seed, thread id, 0) and draws a grid-stride share: the "
+         "output depends on the launch configuration",
+         {{"cuda", DC::run_to_run}}}};
 }
 
 std::vector<KindSpec> build_catalog() {
@@ -195,9 +208,9 @@ nlohmann::json normalise_index(const nlohmann::json& given, uint64_t bins, const
                 errors.fail(p, "expected a fraction from 0 to 1, got " + describe_json(value));
             out[key] = value.get<double>();
         } else if (kind == "hot" && key == "hot_bins") {
-            if (!(value.is_number_integer() || value.is_number_unsigned()) || value.get<int64_t>() < 1)
-                errors.fail(p, "expected a positive integer, got " + describe_json(value));
-            out[key] = value.get<uint64_t>();
+            const auto hot_bins = json_uint64(value);
+            if (!hot_bins || *hot_bins == 0) errors.fail(p, "expected a positive integer, got " + describe_json(value));
+            out[key] = *hot_bins;
         } else {
             errors.fail(p, kind == "hot" ? "unknown key for the hot index distribution (valid: distribution, fraction, hot_bins)"
                                          : "unknown key for the uniform index distribution (valid: distribution)");
@@ -218,8 +231,6 @@ uint64_t checked_product(uint64_t a, uint64_t b, const std::string& what, const 
     if (r > (uint64_t(1) << 56)) errors.fail(pointer, product + " exceeds 2^56 elements");
     return r;
 }
-
-bool is_integer(const nlohmann::json& v) { return v.is_number_integer() || v.is_number_unsigned(); }
 
 nlohmann::json normalise_command(const nlohmann::json& v, const std::string& pointer, const ScenarioErrors& errors) {
     if (!v.is_array() || v.empty())
@@ -395,17 +406,16 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
         const nlohmann::json& value = given.contains(spec.name) ? given[spec.name] : spec.default_value;
         switch (spec.type) {
         case ParamType::count: {
-            if (!is_integer(value) || value.get<int64_t>() <= 0)
-                errors.fail(pointer, "expected a positive integer, got " + describe_json(value));
-            if (value.get<uint64_t>() > k_max_count)
-                errors.fail(pointer, "expected at most 2^40, got " + describe_json(value));
-            out[spec.name] = value.get<uint64_t>();
+            const auto count = json_uint64(value);
+            if (!count || *count == 0) errors.fail(pointer, "expected a positive integer, got " + describe_json(value));
+            if (*count > k_max_count) errors.fail(pointer, "expected at most 2^40, got " + describe_json(value));
+            out[spec.name] = *count;
             break;
         }
         case ParamType::offset: {
-            if (!is_integer(value) || value.get<int64_t>() < 0)
-                errors.fail(pointer, "expected a non-negative integer, got " + describe_json(value));
-            out[spec.name] = value.get<uint64_t>();
+            const auto offset = json_uint64(value);
+            if (!offset) errors.fail(pointer, "expected an integer from 0 to 2^64-1, got " + describe_json(value));
+            out[spec.name] = *offset;
             break;
         }
         case ParamType::dtype:
@@ -448,6 +458,14 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
             break;
         }
     }
+    for (const auto& spec : kind.params) // the dtype is known now: inputs must fit it
+        if ((spec.type == ParamType::input_distribution || spec.type == ParamType::optional_input_distribution) &&
+            !out[spec.name].is_null()) {
+            const auto overridden = pointer_overrides.find(spec.name);
+            check_input_range(out[spec.name], out["dtype"].get<std::string>(),
+                              overridden != pointer_overrides.end() ? overridden->second : child_pointer(op_pointer, spec.name),
+                              errors);
+        }
     if (kind.name == "scatter_add") {
         const auto overridden = pointer_overrides.find("index");
         out["index"] = normalise_index(given.value("index", nlohmann::json{{"distribution", "uniform"}}),
@@ -522,27 +540,6 @@ uint64_t input_bytes(const std::string& kind, const nlohmann::json& params) {
     if (kind == "scatter_add") return params.at("n").get<uint64_t>() * (element + 8); // values + i64 index
     if (kind == "elementwise") return params.at("n").get<uint64_t>() * element * (params.contains("exponent") ? 2 : 1);
     return 0;
-}
-
-nlohmann::json catalog_to_json() {
-    nlohmann::json kinds = nlohmann::json::array();
-    for (const auto& k : catalog()) {
-        nlohmann::json params = nlohmann::json::array();
-        for (const auto& p : k.params) {
-            nlohmann::json jp = {{"name", p.name}, {"default", p.default_value}, {"description", p.description}};
-            if (!p.choices.empty()) jp["choices"] = p.choices;
-            params.push_back(jp);
-        }
-        nlohmann::json algorithms = nlohmann::json::array();
-        for (const auto& a : k.algorithms) {
-            nlohmann::json backends = nlohmann::json::object();
-            for (const auto& [b, dc] : a.backends) backends[b] = std::string(design_class_name(dc));
-            algorithms.push_back({{"name", a.name}, {"description", a.description}, {"backends", backends}});
-        }
-        kinds.push_back({{"kind", k.name}, {"description", k.description}, {"parameters", params},
-                         {"algorithms", algorithms}});
-    }
-    return kinds;
 }
 
 } // namespace detaudit

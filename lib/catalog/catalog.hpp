@@ -36,10 +36,23 @@ struct ParamSpec {
     std::string description;
 };
 
+// A parameter value under which an algorithm claims less than its `backends` say: rng's normal
+// draws call each backend's own log/sin/cos, so they are no longer the same bits everywhere.
+struct DesignCondition {
+    std::string param;  // "distribution"
+    std::string value;  // "normal"
+    DesignClass at_most; // every backend's claim is capped here
+    std::string reason; // why, for `detaudit ops` and the report's contradictions
+};
+
 struct AlgorithmSpec {
     std::string name;
     std::string description;
-    std::map<std::string, DesignClass> backends; // backend -> design class
+    std::map<std::string, DesignClass> backends; // backend -> design class (no condition holding)
+    std::vector<DesignCondition> weaker_when = {};
+    // backend -> why this build cannot run it (cuRAND without the CUDA toolkit); its cells are
+    // skipped with that reason. Every build has the same catalog, so scenarios parse everywhere.
+    std::map<std::string, std::string> missing_in_build = {};
 };
 
 struct KindSpec {
@@ -56,6 +69,15 @@ std::vector<std::string> kind_names();
 std::vector<std::string> algorithm_names(const KindSpec& kind);
 std::vector<std::string> param_names(const KindSpec& kind);
 bool kind_has_param(const KindSpec& kind, const std::string& name);
+
+// The design class of `algorithm` on `backend` (which must implement it) for an op's normalised
+// parameters: the catalog's class, capped by every condition of `weaker_when` that holds.
+DesignClass design_class(const AlgorithmSpec& algorithm, const std::string& backend, const nlohmann::json& params);
+// The conditions of `algorithm` that hold for `params`.
+std::vector<const DesignCondition*> holding_conditions(const AlgorithmSpec& algorithm, const nlohmann::json& params);
+// Why a cell of kind/algorithm cannot run on `backend` in this build, "" when it can: the
+// algorithm is not implemented there, or this build lacks what it needs.
+std::string unavailable_reason(const std::string& kind, const std::string& algorithm, const std::string& backend);
 
 // Validates one op's parameters (the keys that are not reserved) and fills in defaults.
 // `op_pointer` is the op's JSON pointer; errors name the parameter's pointer, or its entry in

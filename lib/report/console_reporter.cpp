@@ -2,6 +2,7 @@
 #include "report/findings_sections.hpp"
 #include "report/terminal_text.hpp"
 #include "compare/diff_text.hpp"
+#include "report/thread_note.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -218,6 +219,7 @@ std::string render_summary_line(const AuditReport& report, bool color) {
 std::string render_console(const AuditReport& report, const ConsoleOptions& options) {
     const bool color = options.color;
     std::string out = header_line(report, color);
+    out += thread_shortfall_note(report);
 
     std::vector<Row> rows;
     rows.push_back({{"op"},

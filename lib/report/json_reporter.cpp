@@ -51,6 +51,7 @@ Json cell_json(const Cell& c) {
                  {"median_s", c.time.median_s},
                  {"max_s", c.time.max_s}};
     j["output"] = {{"dtype", c.output_dtype}, {"shape", c.output_shape}};
+    if (c.threads) j["threads"] = {{"requested", c.threads->requested}, {"granted", c.threads->granted}};
     if (!c.reference_values.empty()) {
         Json values = Json::array();
         for (const auto& v : c.reference_values) values.push_back(value_json(v));

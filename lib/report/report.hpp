@@ -20,6 +20,13 @@ std::string_view measured_class_name(MeasuredClass c);
 bool contradicts_design(DesignClass design, MeasuredClass measured);
 
 enum class CellStatus { ok, skipped, error };
+
+// cpu cells: the thread count cpu.threads asked for and the team OpenMP gave (OMP_THREAD_LIMIT,
+// OMP_DYNAMIC or the implementation's own limits can make it smaller).
+struct ThreadCount {
+    int requested = 0;
+    int granted = 0;
+};
 std::string_view cell_status_name(CellStatus s);
 
 struct TimingStats {
@@ -60,6 +67,7 @@ struct Cell {
     std::vector<ValueText> reference_values;   // outputs of at most 16 elements
     std::string output_dtype;
     std::vector<std::size_t> output_shape;
+    std::optional<ThreadCount> threads;        // cpu cells that ran
 };
 
 // A comparison of two cells' reference outputs (first runs).

@@ -11,7 +11,7 @@ const std::vector<AxisSpec>& known_axes() {
         // The CUDA launch axes: read by the kernels they apply to (docs/ops.md says which),
         // ignored by the others.
         {"cuda.block_size", "cuda", "threads per CUDA block: \"auto\" or 32 to 1024, a multiple of 32"},
-        {"cuda.grid_size", "cuda", "CUDA blocks per launch: \"auto\" or a positive integer"},
+        {"cuda.grid_size", "cuda", "CUDA blocks per launch: \"auto\" or 1 to 2147483647"},
         {"cuda.streams", "cuda", "matmul/cublas: streams running the same GEMM concurrently on one cuBLAS handle "
                                  "and workspace (1 to 16, default 1)"},
         {k_env_axis_pattern, "host",
@@ -40,25 +40,34 @@ const AxisSpec* find_axis(const std::string& name) {
     return nullptr;
 }
 
+namespace {
+
+// An integer from `low` to `high`, judged before any narrowing (3000000000 is not an int).
+bool integer_in(const nlohmann::json& value, uint64_t low, uint64_t high) {
+    const auto v = json_uint64(value);
+    return v && *v >= low && *v <= high;
+}
+
+// CUDA's limit on gridDim.x; the launch takes an int.
+constexpr uint64_t k_max_grid_size = 2147483647;
+
+} // namespace
+
 void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, const std::string& pointer,
                          const ScenarioErrors& errors) {
     if (axis.name == "cpu.threads") {
-        if (!(value.is_number_integer() || value.is_number_unsigned()) || value.get<int64_t>() < 1 ||
-            value.get<int64_t>() > 1024)
+        if (!integer_in(value, 1, 1024))
             errors.fail(pointer, "expected a thread count from 1 to 1024, got " + describe_json(value));
     } else if (axis.name == "cuda.block_size") {
-        const bool number = value.is_number_integer() || value.is_number_unsigned();
-        if (!(value == "auto" || (number && value.get<int64_t>() >= 32 && value.get<int64_t>() <= 1024 &&
-                                  value.get<int64_t>() % 32 == 0)))
+        if (!(value == "auto" || (integer_in(value, 32, 1024) && value.get<uint64_t>() % 32 == 0)))
             errors.fail(pointer, "expected \"auto\" or a block size from 32 to 1024 in steps of 32, got " +
                                      describe_json(value));
     } else if (axis.name == "cuda.grid_size") {
-        const bool number = value.is_number_integer() || value.is_number_unsigned();
-        if (!(value == "auto" || (number && value.get<int64_t>() >= 1)))
-            errors.fail(pointer, "expected \"auto\" or a positive grid size, got " + describe_json(value));
+        if (!(value == "auto" || integer_in(value, 1, k_max_grid_size)))
+            errors.fail(pointer, "expected \"auto\" or a grid size from 1 to 2147483647 (CUDA's limit), got " +
+                                     describe_json(value));
     } else if (axis.name == "cuda.streams") {
-        if (!(value.is_number_integer() || value.is_number_unsigned()) || value.get<int64_t>() < 1 ||
-            value.get<int64_t>() > 16)
+        if (!integer_in(value, 1, 16))
             errors.fail(pointer, "expected a stream count from 1 to 16, got " + describe_json(value));
     } else if (axis.name == k_env_axis_pattern) {
         if (!(value.is_null() || value.is_string()) ||

@@ -42,4 +42,11 @@ std::string join_choices(const std::vector<std::string>& choices) {
     return out;
 }
 
+std::optional<uint64_t> json_uint64(const nlohmann::json& value) {
+    // nlohmann keeps non-negative integers as unsigned and negative ones as signed.
+    if (value.is_number_unsigned()) return value.get<uint64_t>();
+    if (value.is_number_integer() && value.get<int64_t>() >= 0) return static_cast<uint64_t>(value.get<int64_t>());
+    return std::nullopt;
+}
+
 } // namespace detaudit

@@ -1,5 +1,7 @@
 // Scenario errors: "file: /json/pointer: what was expected, got what" as one line (exit 2).
 #pragma once
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <nlohmann/json.hpp>
 #include "common/error.hpp"
@@ -21,6 +23,9 @@ std::string describe_json(const nlohmann::json& value);
 // Appends a reference token to a JSON pointer, escaping ~ and / (RFC 6901).
 std::string child_pointer(const std::string& pointer, const std::string& token);
 std::string child_pointer(const std::string& pointer, std::size_t index);
+// A JSON integer from 0 to 2^64-1 as itself, checked before any narrowing; nullopt for anything
+// else (negative, fractional, 1e3, a string). Callers then check their own range.
+std::optional<uint64_t> json_uint64(const nlohmann::json& value);
 // "a, b or c"
 std::string join_choices(const std::vector<std::string>& choices);
 

@@ -23,7 +23,9 @@ const std::set<std::string> k_reserved_op_keys = {"id", "op", "algorithm", "expe
 const std::vector<std::string> k_backends = {"cpu", "cuda", "host"};
 // exec runs external programs on the host backend, and only there.
 constexpr const char* k_host = "host";
-constexpr int64_t k_max_runs = 1000000;
+constexpr uint64_t k_max_runs = 1000000;
+// max_ulp is held as a double: up to 2^53 every integer is exact.
+constexpr uint64_t k_max_ulp_bound = uint64_t(1) << 53;
 
 std::vector<std::string> sorted(const std::set<std::string>& s) { return {s.begin(), s.end()}; }
 
@@ -98,14 +100,15 @@ private:
     }
 
     uint64_t seed_value(const nlohmann::json& v, const std::string& pointer) {
-        if (v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0)) return v.get<uint64_t>();
+        if (const auto seed = json_uint64(v)) return *seed;
         m_errors.fail(pointer, "expected an integer from 0 to 2^64-1, got " + describe_json(v));
     }
 
     int runs_value(const nlohmann::json& v, const std::string& pointer) {
-        if (!(v.is_number_integer() || v.is_number_unsigned()) || v.get<int64_t>() < 1 || v.get<int64_t>() > k_max_runs)
+        const auto runs = json_uint64(v); // range-checked before it is narrowed to int
+        if (!runs || *runs < 1 || *runs > k_max_runs)
             m_errors.fail(pointer, "expected a run count from 1 to 1000000, got " + describe_json(v));
-        return static_cast<int>(v.get<int64_t>());
+        return static_cast<int>(*runs);
     }
 
     std::vector<std::string> backends_value(const nlohmann::json& v, const std::string& pointer) {
@@ -230,8 +233,8 @@ private:
                     m_errors.fail(p, "unknown tolerance key (valid: max_ulp, max_abs, max_rel)");
                 if (!bound.is_number() || bound.get<double>() < 0 || !std::isfinite(bound.get<double>()))
                     m_errors.fail(p, "expected a non-negative number, got " + describe_json(bound));
-                if (key == "max_ulp" && !(bound.is_number_integer() || bound.is_number_unsigned()))
-                    m_errors.fail(p, "expected a non-negative integer, got " + describe_json(bound));
+                if (key == "max_ulp" && !(json_uint64(bound) && *json_uint64(bound) <= k_max_ulp_bound))
+                    m_errors.fail(p, "expected an integer from 0 to 2^53, got " + describe_json(bound));
                 (key == "max_ulp" ? e.max_ulp : key == "max_abs" ? e.max_abs : e.max_rel) = bound.get<double>();
             }
         } else {
