@@ -1,6 +1,7 @@
 #include "host_backend.hpp"
 #include <filesystem>
 #include <thread>
+#include "audit/trace_divergence.hpp"
 #include "env/fingerprint.hpp"
 #include "exec/output_files.hpp"
 #include "exec/placeholders.hpp"
@@ -92,6 +93,7 @@ RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, cons
     for (const auto& a : op.params.at("command")) spec.argv.push_back(expand_placeholders(a.get<std::string>(), values));
     for (auto& [name, value] : exec_environment(op, variant))
         spec.env[name] = value ? std::optional(expand_placeholders(*value, values)) : std::nullopt;
+    add_trace_environment(op, values.at("out"), spec.env); // "trace": true only
     const fs::path cwd = fs::path(op.base_dir) / op.params.at("cwd").get<std::string>();
     if (!fs::is_directory(cwd, ec))
         throw Error(ErrorKind::runtime, "cwd " + cwd.string() + " is not a directory");
@@ -117,6 +119,7 @@ RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, cons
     std::vector<std::string> patterns;
     for (const auto& p : op.params.at("outputs")) patterns.push_back(p.get<std::string>());
     try {
+        keep_run_trace(op, out_dir.string(), run_dir.string()); // "trace": true only
         CollectedOutputs collected = collect_outputs(out_dir.string(), patterns);
         outputs.outputs = std::move(collected.files);
         outputs.missing = std::move(collected.missing);

@@ -1,5 +1,6 @@
 #include "report/console_reporter.hpp"
 #include "report/findings_sections.hpp"
+#include "report/trace_section.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -397,6 +398,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
     if (!cross.empty()) out += "\nCross-backend\n" + cross;
     if (const std::string what = render_what_changes(report); !what.empty()) out += "\n" + what;
     if (const std::string cost = render_cost_of_determinism(report); !cost.empty()) out += "\n" + cost;
+    if (const std::string where = render_trace_divergences(report); !where.empty()) out += "\n" + where;
 
     if (options.verbose) {
         std::string details;

@@ -38,6 +38,7 @@ Json cell_json(const Cell& c) {
     r2r["first_differing_run"] = optional_json(c.run_to_run.first_differing_run);
     if (c.run_to_run.same_multiset) r2r["same_multiset"] = *c.run_to_run.same_multiset;
     r2r["diff"] = diff_to_json(c.run_to_run.diff);
+    if (!c.run_to_run.first_divergences.empty()) r2r["first_divergences"] = c.run_to_run.first_divergences;
     j["run_to_run"] = std::move(r2r);
     j["p_diff_95"] = optional_json(c.p_diff_95);
     j["time"] = {{"cold_s", c.time.cold_s},
@@ -54,10 +55,10 @@ Json cell_json(const Cell& c) {
 }
 
 Json comparison_json(const CellComparison& c) {
-    return Json{{"axis", c.axis},          {"backend", c.backend},
-                {"variant", c.variant},    {"reference", c.reference},
-                {"other", c.other},        {"changed_axes", c.changed_axes},
-                {"diff", diff_to_json(c.diff)}};
+    Json j{{"axis", c.axis},       {"backend", c.backend},         {"variant", c.variant}, {"reference", c.reference},
+           {"other", c.other},     {"changed_axes", c.changed_axes}, {"diff", diff_to_json(c.diff)}};
+    if (!c.first_divergence.is_null()) j["first_divergence"] = c.first_divergence;
+    return j;
 }
 
 Json expectation_json(const ExpectationResult& e) {

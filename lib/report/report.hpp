@@ -33,6 +33,7 @@ struct RunToRun {
     DiffStats diff;                 // merged over the compared runs (merge_diff)
     std::optional<std::size_t> first_differing_run; // 1-based run number
     std::optional<bool> same_multiset; // rng cells that differ: same values in another order?
+    nlohmann::json first_divergences = nlohmann::json::array(); // traced exec: per run whose trace differs
 };
 
 struct Cell {
@@ -62,6 +63,7 @@ struct CellComparison {
     std::string other;      // e.g. "cpu/cpu.threads=8"
     std::vector<std::string> changed_axes; // across_variants: the axes this variant changes
     DiffStats diff;
+    nlohmann::json first_divergence = nullptr; // traced exec: null when the two run-1 traces are identical
 };
 
 struct ExpectationResult {

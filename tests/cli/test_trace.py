@@ -101,5 +101,69 @@ class TraceDiff(cc.CliTestCase):
         self.assertOneErrorLine(self.detaudit("trace-diff", good, dup), ["dup.jsonl", "line 3", "duplicate seq 0"])
 
 
+class TracedExec(cc.CliTestCase):
+    def test_pytorch_example_names_the_planted_step(self):
+        def threaded_divergences(report):
+            return [d for op in report["operations"] if op["id"] == "threaded"
+                    for c in op["cells"] for d in c["run_to_run"].get("first_divergences", [])]
+
+        # Thread completion order virtually always differs between runs; retry the rare case
+        # where two runs happened to finish in the same order.
+        r, report, _ = self.run_until("scenarios/pytorch-train.json",
+                                      lambda r, rep: len(threaded_divergences(rep)) > 0, attempts=3)
+        self.assertEqual(r.rc, cc.EXIT_OK, r)
+        for attempt in range(3):
+            if os.path.exists(self.path(f"attempt{attempt}.json")):
+                self.assertSchemaValid(self.path(f"attempt{attempt}.json"))
+        for d in threaded_divergences(report):
+            # The planted step: the shards' gradients (its inputs) are identical, their sum is not.
+            self.assertRegex(d["first"]["name"], r"^step [3-7]/model\.fc2\.weight\.grad$")
+            self.assertEqual(d["first"]["inputs"], "match")
+            self.assertEqual(d["root"]["seq"], d["first"]["seq"])
+            self.assertGreater(d["later_differing_records"], 0)
+        self.assertRegex(r.stdout, r"threaded: run [23] vs run 1 first differs at #\d+ step \d/model\.fc2\.weight\.grad "
+                                   r"\(inputs identical: this is where it starts\); \d+ later records differ")
+        for op in report["operations"]:
+            divergences = [d for c in op["cells"] for d in c["run_to_run"].get("first_divergences", [])]
+            if op["id"] in ("global-seed", "generator"):
+                self.assertEqual(divergences, [], op["id"])  # seeded: traces identical
+            if op["id"] == "unseeded":
+                self.assertTrue(divergences)
+                for d in divergences:  # the data order, straight from the OS-seeded `random`
+                    self.assertEqual(d["first"]["name"], "data/x")
+                    self.assertEqual(d["first"]["inputs"], "not_recorded")
+
+    def test_a_bad_trace_fails_its_cell_only(self):
+        program = self.path("prog.py")
+        with open(program, "w") as f:
+            f.write(textwrap.dedent("""
+                import os, sys, numpy as np
+                mode, out = sys.argv[1], sys.argv[2]
+                np.save(os.path.join(out, "y.npy"), np.arange(3.0))
+                if mode == "truncated":
+                    with open(os.environ["DETAUDIT_TRACE"], "w") as t:
+                        t.write('{"detaudit_trace": 1}\\n{"seq": 0, "name": "x", "dty')
+                elif mode == "good":
+                    import detaudit_trace as dt
+                    dt.record("y", np.arange(3.0))
+                """))
+        ops = [{"id": mode, "op": "exec", "command": [PYTHON, program, mode, "{out}"], "trace": True,
+                "outputs": ["y.npy"]} for mode in ("truncated", "missing", "good")]
+        scenario = self.scenario("s.json", {"detaudit": 1, "name": "bad-traces", "runs": 2, "operations": ops})
+        r, report, _ = self.run_report(scenario, expect_rc=cc.EXIT_EXECUTION_FAILED)
+        cells = {op["id"]: op["cells"][0] for op in report["operations"]}
+        self.assertEqual(cells["truncated"]["status"], "error")
+        self.assertRegex(cells["truncated"]["reason"], r"run 1: trace .*trace.jsonl: line 2: truncated")
+        self.assertEqual(cells["missing"]["status"], "error")
+        self.assertIn("wrote no trace at {out}/trace.jsonl", cells["missing"]["reason"])
+        self.assertEqual(cells["good"]["status"], "ok")
+        self.assertSchemaValid(self.path("report.json"))
+
+    def test_trace_must_be_a_boolean(self):
+        scenario = self.scenario("s.json", {"detaudit": 1, "operations": [
+            {"id": "p", "op": "exec", "command": ["true"], "outputs": ["x"], "trace": "yes"}]})
+        self.assertOneErrorLine(self.detaudit("validate", scenario), ["/operations/0/trace", "true or false"])
+
+
 if __name__ == "__main__":
     cc.main()
