@@ -159,6 +159,31 @@ class TracedExec(cc.CliTestCase):
         self.assertEqual(cells["good"]["status"], "ok")
         self.assertSchemaValid(self.path("report.json"))
 
+    def test_variant_vs_base_gets_a_first_divergence(self):
+        program = self.path("prog.py")
+        with open(program, "w") as f:
+            f.write(textwrap.dedent("""
+                import os, sys, numpy as np, detaudit_trace as dt
+                scale = float(os.environ.get("SCALE", "1"))
+                x = dt.record("x", np.arange(4.0))
+                dt.record("y", np.arange(4.0) * scale, inputs=["x"])
+                np.save(os.path.join(sys.argv[1], "y.npy"), np.arange(4.0) * scale)
+                """))
+        scenario = self.scenario("s.json", {
+            "detaudit": 1, "name": "variants", "runs": 2, "vary": {"env.SCALE": ["1", "2"]},
+            "operations": [{"id": "p", "op": "exec", "command": [PYTHON, program, "{out}"], "trace": True,
+                            "outputs": [{"path": "y.npy", "expect": {"across_variants": "any"}}]}]})
+        r, report, _ = self.run_report(scenario, expect_rc=cc.EXIT_OK)
+        self.assertSchemaValid(self.path("report.json"))
+        (cmp,) = report["operations"][0]["across_variants"]
+        d = cmp["first_divergence"]
+        self.assertEqual(d["first"]["name"], "y")
+        self.assertEqual(d["first"]["inputs"], "match")
+        self.assertEqual(d["later_differing_records"], 0)
+        self.assertIn("p: host/env.SCALE=2 vs host/base first differs at #1 y (inputs identical", r.stdout)
+        for c in report["operations"][0]["cells"]:
+            self.assertNotIn("first_divergences", c["run_to_run"])  # runs of one variant agree
+
     def test_trace_must_be_a_boolean(self):
         scenario = self.scenario("s.json", {"detaudit": 1, "operations": [
             {"id": "p", "op": "exec", "command": ["true"], "outputs": ["x"], "trace": "yes"}]})
