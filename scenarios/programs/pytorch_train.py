@@ -111,7 +111,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--case", required=True, choices=["global-seed", "generator", "unseeded", "threaded"])
     ap.add_argument("--steps", type=int, default=8)
-    ap.add_argument("--ops", action="store_true", help="also record every ATen op (watch_ops) in step 0")
+    ap.add_argument("--ops", action="store_true", help="also record every ATen op (watch_ops)")
+    ap.add_argument("--time", action="store_true", help="print the training loop's seconds on stderr")
     args = ap.parse_args()
     torch.set_num_threads(1)  # intra-op threads are not what this example is about
 
@@ -128,11 +129,12 @@ def main():
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     loss_fn = torch.nn.CrossEntropyLoss()
     losses = []
+    started = time.perf_counter()
     for step in range(args.steps):
         with dt.step(step):
             xb, yb = x[step * 64:(step + 1) * 64], y[step * 64:(step + 1) * 64]
             opt.zero_grad()
-            if args.ops and step == 0:
+            if args.ops:
                 with dt.watch_ops():
                     loss = loss_fn(model(xb), yb)
             else:
@@ -145,6 +147,8 @@ def main():
             for name, p in model.named_parameters():
                 dt.record(f"model.{name}", p)
             losses.append(loss.item())
+    if args.time:
+        print(f"train_seconds {time.perf_counter() - started:.6f}", file=sys.stderr)
     np.save(os.path.join(args.out, "loss.npy"), np.array(losses, dtype=np.float32))
     np.save(os.path.join(args.out, "fc2_weight.npy"), model.fc2.weight.detach().numpy())
 
