@@ -132,7 +132,8 @@ def main():
     started = time.perf_counter()
     for step in range(args.steps):
         with dt.step(step):
-            xb, yb = x[step * 64:(step + 1) * 64], y[step * 64:(step + 1) * 64]
+            lo = (step % 8) * 64  # 8 batches of 64 per epoch
+            xb, yb = x[lo:lo + 64], y[lo:lo + 64]
             opt.zero_grad()
             if args.ops:
                 with dt.watch_ops():
