@@ -39,6 +39,13 @@ public:
         expect('"');
         std::string out;
         while (true) {
+            // Plain runs in one append: names and digests rarely hold escapes.
+            std::size_t run = m_pos;
+            while (run < m_text.size() && m_text[run] != '"' && m_text[run] != '\\' &&
+                   static_cast<unsigned char>(m_text[run]) >= 0x20)
+                ++run;
+            out.append(m_text.data() + m_pos, run - m_pos);
+            m_pos = run;
             if (at_end()) fail("unterminated string");
             const char c = m_text[m_pos++];
             if (c == '"') return out;

@@ -33,7 +33,8 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& what) const;
-    void check_record(const struct TraceLine& l, TraceRecord& out);
+    void check_record(struct TraceLine& l, TraceRecord& out);
+    char m_buffer[1 << 16];
 
     std::string m_path, m_folder;
     std::ifstream m_in;

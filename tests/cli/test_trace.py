@@ -79,6 +79,11 @@ class TraceDiff(cc.CliTestCase):
         r = self.detaudit("trace-diff", a, b, expect_rc=cc.EXIT_EXPECTATION_FAILED)
         self.assertIn("the runs took different paths at record 1: `branch_a` vs `branch_b`", r.stdout)
 
+    def test_env_prints_the_helper_location(self):
+        r = self.detaudit("env", "--json", expect_rc=cc.EXIT_OK)
+        helper = __import__("json").loads(r.stdout)["trace_helper"]
+        self.assertTrue(helper.endswith("detaudit_trace.py") and os.path.isfile(helper), helper)
+
     def test_bad_traces_are_one_error_line(self):
         good = write_trace(self, "good.jsonl", "import detaudit_trace as dt\ndt.record('x', 1.0)\ndt.record('y', 2.0)")
         with open(good) as f:

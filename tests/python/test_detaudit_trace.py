@@ -110,6 +110,26 @@ class NumpyRecords(unittest.TestCase):
         self.assertLess(float(out), 1e-6)
         self.assertFalse(any(f.endswith(".jsonl") and f.startswith("unset") for f in os.listdir(SCRATCH)))
 
+    def test_without_xxhash_falls_back_to_blake2b_and_says_so(self):
+        import hashlib
+        import numpy as np
+        trace = os.path.join(SCRATCH, "blake.jsonl")
+        env_code = """
+            import sys
+            sys.modules["xxhash"] = None          # as if python3-xxhash were not installed
+            import numpy as np, detaudit_trace as dt
+            dt.record("a", np.arange(5, dtype=np.float64))
+            """
+        env = dict(os.environ, DETAUDIT_TRACE=trace, PYTHONPATH=os.path.join(SOURCE_DIR, "python"))
+        p = subprocess.run([sys.executable, "-c", textwrap.dedent(env_code)], env=env, capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("BLAKE2b-128", p.stderr)
+        header, recs, _ = read_trace(trace)
+        self.assertEqual(header["digest"], "blake2b-128")
+        self.assertEqual(recs[0]["digest"],
+                         hashlib.blake2b(np.arange(5, dtype=np.float64).tobytes(), digest_size=16).hexdigest())
+
 
 @unittest.skipUnless(have_torch(), "torch is not installed")
 class TorchRecords(unittest.TestCase):
