@@ -3,6 +3,7 @@
 #include "backends/backend.hpp"
 #include "commands.hpp"
 #include "env/fingerprint.hpp"
+#include "trace/helper_location.hpp"
 
 namespace detaudit::app {
 namespace {
@@ -38,6 +39,7 @@ void add_env_command(CLI::App& cli, Action& action) {
                 backends[b->name()] = entry;
             }
             fp["backends"] = backends;
+            fp["trace_helper"] = trace::trace_helper_path(); // python/detaudit_trace.py (docs/trace.md)
             if (*as_json) std::cout << fp.dump(2) << "\n";
             else print_tree(fp, "");
             return 0;

@@ -12,6 +12,7 @@
 #include "attribution.hpp"
 #include "expectations.hpp"
 #include "inputs.hpp"
+#include "trace_divergence.hpp"
 #include "io/atomic_file.hpp"
 #include "io/npy_writer.hpp"
 #include "scenario/axes.hpp"
@@ -240,6 +241,9 @@ private:
             attribute(report, m_plan.variants);
             reports.push_back(std::move(report));
         }
+        add_cell_trace_divergences(op, reports, [&](const std::string& backend, const std::string& variant) {
+            return (fs::path(runs_root()) / op.id / backend / path_safe(variant) / "run-1").string();
+        });
         return reports;
     }
 
@@ -331,6 +335,7 @@ private:
                     }
                     times.push_back(produced.seconds);
                     absorb_named(op, variant, cell, result, std::move(produced), r);
+                    compare_run_trace(op, context.run_dir, r, result); // "trace": true only
                 }
                 completed = r;
             }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include "audit/trace_divergence.hpp"
 #include "env/fingerprint.hpp"
 #include "exec/dir_fd.hpp"
 #include "exec/output_files.hpp"
@@ -144,6 +145,7 @@ RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, cons
     for (auto& [name, value] : exec_environment(op, variant))
         spec.env[name] = value ? std::optional(expand_placeholders(*value, values)) : std::nullopt;
     std::error_code ec;
+    add_trace_environment(op, values.at("out"), spec.env); // "trace": true only
     const fs::path cwd = fs::path(op.base_dir) / op.params.at("cwd").get<std::string>();
     if (!fs::is_directory(cwd, ec))
         throw Error(ErrorKind::runtime, "cwd " + cwd.string() + " is not a directory");
@@ -191,6 +193,7 @@ RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, cons
     std::vector<std::string> patterns;
     for (const auto& p : op.params.at("outputs")) patterns.push_back(p.get<std::string>());
     try {
+        keep_run_trace(op, out_dir.string(), run_dir.string()); // "trace": true only, after {out} was checked
         CollectedOutputs collected = collect_outputs(dir.out.get(), patterns);
         outputs.outputs = std::move(collected.files);
         outputs.missing = std::move(collected.missing);

@@ -182,7 +182,10 @@ std::vector<KindSpec> build_catalog() {
           "environment variables set for the program (on top of detaudit's own); placeholders allowed"},
          {"timeout_s", ParamType::seconds, 600, {}, "seconds before the program's whole process group is killed"},
          {"cwd", ParamType::directory, "", {},
-          "working directory, relative to the scenario file's directory (default: that directory)"}},
+          "working directory, relative to the scenario file's directory (default: that directory)"},
+         {"trace", ParamType::flag, false, {},
+          "set DETAUDIT_TRACE to {out}/trace.jsonl and report each differing comparison's first divergence "
+          "(docs/trace.md)"}},
         {{"program", "whatever the program does: measured, not claimed", {{"host", DC::unknown}}}}});
     return kinds;
 }
@@ -454,6 +457,10 @@ nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorit
         case ParamType::directory:
             if (!value.is_string() || value.get<std::string>().find('\0') != std::string::npos)
                 errors.fail(pointer, "expected a directory path (relative to the scenario file), got " + describe_json(value));
+            out[spec.name] = value;
+            break;
+        case ParamType::flag:
+            if (!value.is_boolean()) errors.fail(pointer, "expected true or false, got " + describe_json(value));
             out[spec.name] = value;
             break;
         }

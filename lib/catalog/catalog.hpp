@@ -26,6 +26,7 @@ enum class ParamType {
     environment,        // exec: an object NAME -> string (placeholders allowed)
     seconds,            // a positive number of seconds
     directory,          // a path, relative to the scenario file's directory ("" : that directory)
+    flag,               // true or false
 };
 
 struct ParamSpec {

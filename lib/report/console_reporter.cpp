@@ -3,6 +3,7 @@
 #include "report/terminal_text.hpp"
 #include "compare/diff_text.hpp"
 #include "report/thread_note.hpp"
+#include "report/trace_section.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -319,6 +320,8 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         out += "\n" + escape_for_terminal(what, Newlines::keep);
     if (const std::string cost = render_cost_of_determinism(report); !cost.empty())
         out += "\n" + escape_for_terminal(cost, Newlines::keep);
+    if (const std::string where = render_trace_divergences(report); !where.empty())
+        out += "\n" + escape_for_terminal(where, Newlines::keep);
 
     if (options.verbose) {
         std::string details;

@@ -44,6 +44,7 @@ Json cell_json(const Cell& c) {
     if (c.run_to_run.same_multiset) r2r["same_multiset"] = *c.run_to_run.same_multiset;
     r2r["diff"] = diff_to_json(c.run_to_run.diff);
     add_verdict(r2r, c.run_to_run.verdict);
+    if (!c.run_to_run.first_divergences.empty()) r2r["first_divergences"] = c.run_to_run.first_divergences;
     j["run_to_run"] = std::move(r2r);
     j["p_diff_95"] = optional_json(c.p_diff_95);
     j["time"] = {{"cold_s", c.time.cold_s},
@@ -66,6 +67,7 @@ Json comparison_json(const CellComparison& c) {
            {"other", c.other},        {"changed_axes", c.changed_axes},
            {"diff", diff_to_json(c.diff)}};
     add_verdict(j, c.verdict);
+    if (!c.first_divergence.is_null()) j["first_divergence"] = c.first_divergence;
     return j;
 }
 

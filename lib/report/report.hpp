@@ -49,6 +49,7 @@ struct RunToRun {
     std::optional<std::size_t> first_differing_run; // 1-based run number
     std::optional<bool> same_multiset; // rng cells that differ: same values in another order?
     ComparisonVerdict verdict{}; // default-initialised: the runner builds these as aggregates
+    nlohmann::json first_divergences = nlohmann::json::array(); // traced exec: per run whose trace differs
 };
 
 struct Cell {
@@ -80,6 +81,7 @@ struct CellComparison {
     std::vector<std::string> changed_axes; // across_variants: the axes this variant changes
     DiffStats diff;
     ComparisonVerdict verdict{}; // default-initialised: the runner builds these as aggregates
+    nlohmann::json first_divergence = nullptr; // traced exec: null when the two run-1 traces are identical
 };
 
 struct ExpectationResult {
