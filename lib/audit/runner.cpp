@@ -242,7 +242,7 @@ private:
             reports.push_back(std::move(report));
         }
         add_cell_trace_divergences(op, reports, [&](const std::string& backend, const std::string& variant) {
-            return (fs::path(runs_root()) / op.id / backend / path_safe(variant) / "run-1").string();
+            return (fs::path(m_run_dirs.root()) / op.id / backend / path_safe(variant) / "run-1").string();
         });
         return reports;
     }
