@@ -126,7 +126,7 @@ glibc_needed=$(for f in "$stage"/bin/* "$stage"/lib/*; do objdump -T "$f"; done 
 } >"$stage/MANIFEST.txt"
 
 mkdir -p "$(dirname "$archive")"
-tar -C "$work" --owner=0 --group=0 --numeric-owner -cf - "$name" | gzip -9 >"$archive.tmp"
+tar -C "$work" --owner=0 --group=0 --numeric-owner -cf - "$name" | gzip -6 >"$archive.tmp"
 mv "$archive.tmp" "$archive"
 bytes=$(stat -c %s "$archive")
 unpacked=$(du -sb "$stage" | cut -f1)

@@ -7,7 +7,7 @@ Writes into --out (float32 .npy files):
   scatter_add.npy  Tensor.scatter_add_ of the same values into the same bins (1-D: PyTorch 1.13
                    has a deterministic path only for 1-D inputs)
   sum.npy          torch.sum of 10^8 values
-  matmul.npy       torch.mm of two 2048x2048 matrices (cuBLAS)
+  matmul.npy       torch.mm of two 1024x1024 matrices (cuBLAS)
 
 Settings, read from the environment (detaudit's env.* axes and the operation's env):
   TORCH_DETERMINISTIC=1       torch.use_deterministic_algorithms(True), otherwise False
@@ -31,7 +31,7 @@ SEED = 20260
 ATOMIC_VALUES = 1 << 24
 ATOMIC_BINS = 8
 SUM_VALUES = 10**8
-MATMUL_SIZE = 2048
+MATMUL_SIZE = 1024
 
 
 def skip(reason):
