@@ -28,6 +28,11 @@ SYSTEM = re.compile(r"^(linux-vdso|ld-linux[-\w]*|libc|libm|libmvec|libpthread|l
                     r"libnvJitLink|libcufft\w*|libcusparse\w*|libcusolver\w*|libnvToolsExt|libnvtx3\w*)\.so(\.|$)")
 
 
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
 def run(args, timeout=300, **kw):
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
 
@@ -115,9 +120,9 @@ class Bundle(unittest.TestCase):
                 self.assertResolvedInside(name, loaded)
 
     def test_build_versions_are_recorded(self):
-        manifest = open(self.path("MANIFEST.txt")).read()
-        details = json.load(open(self.path("build-env.json")))["backends"]["cuda"]["details"]
-        header = open("/usr/local/cuda/include/cublas_api.h").read()
+        manifest = read(self.path("MANIFEST.txt"))
+        details = json.loads(read(self.path("build-env.json")))["backends"]["cuda"]["details"]
+        header = read("/usr/local/cuda/include/cublas_api.h")
         version = ".".join(re.search(rf"#define CUBLAS_VER_{part} (\d+)", header).group(1)
                            for part in ("MAJOR", "MINOR", "PATCH"))
         self.assertEqual(details["cublas_built"], version)
@@ -151,15 +156,15 @@ class Bundle(unittest.TestCase):
         reason = re.search(r"^no device: (.+)$", r.stdout, re.M)
         self.assertIsNotNone(reason, log)
         self.assertRegex(reason.group(1), r"cuda|CUDA|driver")
-        self.assertIn("no device", open(os.path.join(self.out, "bench-cuda.log")).read())
-        self.assertIn("no PyTorch with CUDA", open(os.path.join(self.out, "pytorch.log")).read())
-        self.assertIn("skip", open(os.path.join(self.out, "summary.txt")).read())
+        self.assertIn("no device", read(os.path.join(self.out, "bench-cuda.log")))
+        self.assertIn("no PyTorch with CUDA", read(os.path.join(self.out, "pytorch.log")))
+        self.assertIn("skip", read(os.path.join(self.out, "summary.txt")))
         self.assertRegex(r.stdout, r"total: \d+\.\d s")
 
     def test_scenario_reports_with_cpu_cells_run(self):
         for step in ("gpu", "reductions"):
             with self.subTest(step=step):
-                report = json.load(open(os.path.join(self.out, step + ".json")))
+                report = json.loads(read(os.path.join(self.out, step + ".json")))
                 self.assertTrue(os.path.getsize(os.path.join(self.out, step + ".junit.xml")) > 0)
                 cells = [(c["backend"], c["status"], c.get("reason", "")) for op in report["operations"] for c in op["cells"]]
                 cpu = [c for c in cells if c[0] == "cpu"]
@@ -167,6 +172,31 @@ class Bundle(unittest.TestCase):
                 self.assertTrue(cpu and all(status == "ok" for _, status, _ in cpu), cpu)
                 self.assertTrue(cuda and all(status == "skipped" and reason for _, status, reason in cuda), cuda)
                 self.assertEqual(report["summary"]["exit_code"], 0)
+
+    def test_exit_code_names_the_failed_steps(self):
+        """The GPU branch of the script, where detaudit *says* there is a device (a copy of the
+        bundle whose `detaudit env` claims an H200) but none works: tests/gpu's exit 77 is then a
+        failure, the scenarios run with --require cuda and fail (exit 3); the exit code is the sum
+        of their numbers, 2 + 8 + 16."""
+        copy = os.path.join(SCRATCH_DIR, "claims-a-gpu")
+        shutil.copytree(self.root, copy, symlinks=True)
+        real = os.path.join(copy, "bin", "detaudit.real")
+        os.rename(os.path.join(copy, "bin", "detaudit"), real)
+        with open(os.path.join(copy, "bin", "detaudit"), "w") as f:
+            f.write("#!/bin/sh\n"
+                    "if [ \"$*\" = env ]; then printf 'backends:\\n  cpu:\\n    available: true\\n"
+                    "    device: some CPU\\n  cuda:\\n    available: true\\n"
+                    "    device: NVIDIA H200 (compute capability 9.0, 132 SMs)\\n'; exit 0; fi\n"
+                    f"exec '{real}' \"$@\"\n")
+        os.chmod(os.path.join(copy, "bin", "detaudit"), 0o755)
+        out = os.path.join(SCRATCH_DIR, "claims-a-gpu-out")
+        r = run([os.path.join(copy, "run-gpu-checks.sh"), out], env=dict(os.environ, PATH="/nonexistent:/usr/bin:/bin"))
+        log = f"exit {r.returncode}\n{r.stdout}\n{r.stderr}"
+        self.assertIn("device: NVIDIA H200 (compute capability 9.0, 132 SMs)", r.stdout, log)
+        self.assertEqual(r.returncode, 2 + 8 + 16, log)
+        self.assertIn("FAILED steps (exit 26): gpu-tests gpu reductions", r.stdout, log)
+        self.assertIn("cuda is unavailable", read(os.path.join(out, "gpu.log")))
+        self.assertTrue(os.path.isfile(os.path.join(out, "reductions.json")), "reports written when a step fails")
 
     def test_bad_usage(self):
         r = run([self.path("run-gpu-checks.sh")])
