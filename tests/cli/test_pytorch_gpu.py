@@ -4,6 +4,7 @@ GPU: the program says why it cannot run here (exit 77, the reason as its last st
 missing piece, its computation runs with the PyTorch installed here (`--device cpu`: the same
 code, so its PyTorch 1.13 compatibility is checked), and `detaudit run` of the scenario marks every
 cell skipped with the program's reason."""
+import functools
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ PROGRAM = ("scenarios", "programs", "pytorch_gpu.py")
 PYTHON = "/usr/bin/python3"
 
 
+@functools.lru_cache(maxsize=None)
 def has_torch():
     return subprocess.run([PYTHON, "-c", "import torch, numpy"], capture_output=True).returncode == 0
 
