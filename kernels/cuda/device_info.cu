@@ -34,6 +34,17 @@ std::string mig_mode() {
     return result;
 }
 
+// Why the driver library cannot be loaded (dlerror), or that it can.
+std::string driver_load_error() {
+    void* driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!driver) {
+        const char* error = dlerror();
+        return error ? error : "libcuda.so.1 cannot be loaded";
+    }
+    dlclose(driver);
+    return "libcuda.so.1 loads but reports no version";
+}
+
 } // namespace
 
 CudaProbeResult cuda_probe() {
@@ -45,6 +56,9 @@ CudaProbeResult cuda_probe() {
     if (status != cudaSuccess) {
         r.reason = std::string(cudaGetErrorString(status)) + " (cudaGetDeviceCount: " +
                    cudaGetErrorName(status) + ")";
+        // Without any driver the runtime says "driver version is insufficient", which reads as an
+        // old driver: say that there is none, in the loader's words.
+        if (r.driver_version == 0) r.reason = "no NVIDIA driver: " + driver_load_error() + "; " + r.reason;
         return r;
     }
     if (count == 0) {

@@ -3,6 +3,7 @@
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
 #include "kernels/cuda/cuda_kernels.hpp"
+#include "kernels/cuda/library_versions.hpp"
 
 namespace detaudit {
 namespace {
@@ -78,11 +79,26 @@ BackendProbe CudaBackend::probe() {
     BackendProbe p;
     p.available = r.available;
     p.reason = r.reason;
-    // The library versions are known without a GPU: they describe this build either way.
-    p.environment = {{"runtime_version", version_text(r.runtime_version)},
+    // The library versions are known without a GPU. `*_version` are the libraries this process
+    // loaded (from `*_library`), `*_built` the headers compiled in: a bundle run on another
+    // machine loads that machine's cuBLAS and cuRAND, which may not be the ones it was built with.
+    const kernels::CudaLibraryVersions libs = kernels::cuda_library_versions();
+    p.environment = {{"runtime_version", version_text(r.runtime_version) + " (linked statically)"},
                      {"driver_version", version_text(r.driver_version)},
-                     {"cublas_version", cublas_version_text(kernels::cublas_library_version())},
-                     {"curand_version", curand_version_text(kernels::curand_library_version())}};
+                     {"cublas_version", cublas_version_text(libs.loaded_cublas)},
+                     {"cublas_built", cublas_version_text(libs.built_cublas)},
+                     {"cublas_library", libs.cublas_file.empty() ? "unknown" : libs.cublas_file},
+                     {"curand_version", curand_version_text(libs.loaded_curand)},
+                     {"curand_built", curand_version_text(libs.built_curand)},
+                     {"curand_library", libs.curand_file.empty() ? "unknown" : libs.curand_file}};
+    std::string differing;
+    if (libs.loaded_cublas != libs.built_cublas) differing += " cuBLAS";
+    if (libs.loaded_curand != libs.built_curand) differing += " cuRAND";
+    if (!differing.empty())
+        p.environment["library_note"] = "loaded" + differing + " differs from the version built against (see *_built): "
+                                        "cuBLAS promises identical results only within one library version";
+    if (r.driver_version == 0)
+        p.environment["driver_version"] = "none: " + (r.reason.empty() ? std::string("no CUDA driver") : r.reason);
     if (const char* ws = std::getenv("CUBLAS_WORKSPACE_CONFIG"))
         p.environment["note"] = std::string("CUBLAS_WORKSPACE_CONFIG=") + ws +
                                 " is set: matmul/cublas cells use cuBLAS's workspace pool sized by it (cuBLAS's "

@@ -17,6 +17,18 @@ TEST_CASE("cuda probe: library versions without a GPU, the runtime's reason when
     CHECK(p.environment.at("curand_version") != "unknown");
     CHECK(p.environment.contains("runtime_version"));
     CHECK(p.environment.contains("driver_version"));
+    // Built against (the headers) and loaded (the library files this process mapped).
+    CHECK(p.environment.at("cublas_built") != "unknown");
+    CHECK(p.environment.at("curand_built") != "unknown");
+    CHECK_THAT(p.environment.at("cublas_library").get<std::string>(), Catch::Contains("libcublas.so"));
+    CHECK_THAT(p.environment.at("curand_library").get<std::string>(), Catch::Contains("libcurand.so"));
+    if (p.environment.at("cublas_built") != p.environment.at("cublas_version"))
+        CHECK(p.environment.contains("library_note"));
+    if (p.environment.at("driver_version").get<std::string>().rfind("none", 0) == 0) {
+        // No driver: said as such, with the loader's reason, not as "insufficient driver version".
+        CHECK_THAT(p.reason, Catch::StartsWith("no NVIDIA driver: ") && Catch::Contains("libcuda.so.1"));
+        CHECK(p.environment.at("driver_version") == "none: " + p.reason);
+    }
     if (!p.available) {
         CHECK_FALSE(p.reason.empty());
         CHECK_FALSE(p.environment.contains("gpu"));
