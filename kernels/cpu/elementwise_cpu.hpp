@@ -6,10 +6,9 @@
 #include <string_view>
 #include <vector>
 #include "cpu_settings.hpp"
+#include "../common/op_enums.hpp"
 
 namespace detaudit::kernels {
-
-enum class ElementwiseFunction { exp, log, log1p, expm1, sin, cos, tan, tanh, erf, pow, sqrt, rsqrt, sigmoid, gelu };
 
 std::optional<ElementwiseFunction> parse_elementwise_function(std::string_view name);
 std::string_view elementwise_function_name(ElementwiseFunction f);

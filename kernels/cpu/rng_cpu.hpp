@@ -3,10 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 #include "cpu_settings.hpp"
+#include "../common/op_enums.hpp"
 
 namespace detaudit::kernels {
-
-enum class Distribution { uniform, normal };
 
 // `philox`: element i is a pure function of (seed, i) — the stream of kernels/common/philox.hpp
 // converted as cuRAND does. Identical for any thread count.

@@ -7,8 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-#include "kernels/cpu/elementwise_cpu.hpp" // ElementwiseFunction, shared with the CPU kernels
-#include "kernels/cpu/rng_cpu.hpp"         // Distribution, shared with the CPU generators
+#include "kernels/common/op_enums.hpp" // Distribution, ElementwiseFunction: shared with the CPU kernels
 
 namespace detaudit::kernels {
 

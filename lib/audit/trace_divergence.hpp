@@ -14,17 +14,6 @@
 
 namespace detaudit {
 
-bool trace_enabled(const OpSpec& op);
-
-// The host backend: DETAUDIT_TRACE={out}/trace.jsonl, and the helper's folder appended to
-// PYTHONPATH so `import detaudit_trace` works; only when the op traces.
-void add_trace_environment(const OpSpec& op, const std::string& out_dir,
-                           std::map<std::string, std::optional<std::string>>& env);
-
-// The host backend, after a successful run: moves the trace (and its kept values) from {out} to
-// the run directory, which outlives {out}. Throws a runtime Error when the program wrote none.
-void keep_run_trace(const OpSpec& op, const std::string& out_dir, const std::string& run_dir);
-
 // The runner, after run `run` of a traced cell: run 1's trace is read through (a malformed trace
 // fails the cell); run k > 1 is aligned with run 1 and, when they differ, a first_divergence
 // object is added to every output's run_to_run. Throws a runtime Error naming the trace.

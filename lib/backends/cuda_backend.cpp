@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
+#include "kernels/cpu/elementwise_cpu.hpp"
 #include "kernels/cuda/cuda_kernels.hpp"
 #include "kernels/cuda/library_versions.hpp"
 

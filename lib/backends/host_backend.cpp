@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
-#include "audit/trace_divergence.hpp"
+#include "backends/host_trace.hpp"
 #include "env/fingerprint.hpp"
 #include "exec/dir_fd.hpp"
 #include "exec/output_files.hpp"

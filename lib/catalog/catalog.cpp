@@ -7,8 +7,8 @@
 #include "exec/placeholders.hpp"
 #include "input_range.hpp"
 #include "kernels/common/binned_sum.hpp"
-#include "scenario/axes.hpp"
-#include "scenario/json_path.hpp"
+#include "common/env_name.hpp"
+#include "common/json_path.hpp"
 
 namespace detaudit {
 namespace {

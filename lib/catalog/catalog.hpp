@@ -7,7 +7,7 @@
 #include <vector>
 #include <nlohmann/json.hpp>
 #include "common/dtype.hpp"
-#include "report/report.hpp"
+#include "common/determinism_class.hpp"
 
 namespace detaudit {
 

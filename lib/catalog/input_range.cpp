@@ -2,7 +2,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include "scenario/json_path.hpp"
+#include "common/json_path.hpp"
 
 namespace detaudit {
 namespace {

@@ -6,18 +6,10 @@
 #include <string>
 #include <vector>
 #include <nlohmann/json.hpp>
+#include "common/determinism_class.hpp"
 #include "compare/diff_stats.hpp"
 
 namespace detaudit {
-
-enum class DesignClass { not_guaranteed, run_to_run, variant_invariant, cross_backend, unknown };
-std::string_view design_class_name(DesignClass c);
-
-// What the runs showed for one op on one backend.
-enum class MeasuredClass { nondeterministic, run_to_run, variant_invariant, not_measured };
-std::string_view measured_class_name(MeasuredClass c);
-// True when `measured` is weaker than what `design` promises.
-bool contradicts_design(DesignClass design, MeasuredClass measured);
 
 enum class CellStatus { ok, skipped, error };
 

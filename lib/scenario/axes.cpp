@@ -20,13 +20,6 @@ const std::vector<AxisSpec>& known_axes() {
     return axes;
 }
 
-bool is_env_name(const std::string& name) {
-    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-    for (char c : name)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-    return true;
-}
-
 bool is_env_axis(const std::string& name) {
     return name.rfind(k_env_axis_prefix, 0) == 0 && is_env_name(name.substr(std::string_view(k_env_axis_prefix).size()));
 }

@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 #include <nlohmann/json.hpp>
-#include "json_path.hpp"
+#include "common/env_name.hpp"
+#include "common/json_path.hpp"
 #include "scenario.hpp"
 
 namespace detaudit {
@@ -24,9 +25,6 @@ const std::vector<AxisSpec>& known_axes();
 // The spec of an axis by its name ("cpu.threads", "env.OMP_NUM_THREADS"), or nullptr.
 const AxisSpec* find_axis(const std::string& name);
 bool is_env_axis(const std::string& name);
-// An environment variable name as env axes and exec's `env` take it: letters, digits and '_',
-// not starting with a digit.
-bool is_env_name(const std::string& name);
 // Does the setting `axis` belong to `backend` (cpu.* to cpu, env.* to host)?
 bool axis_applies_to(const std::string& axis, const std::string& backend);
 void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, const std::string& pointer,

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <set>
 #include "axes.hpp"
-#include "json_path.hpp"
+#include "common/json_path.hpp"
 
 namespace detaudit {
 

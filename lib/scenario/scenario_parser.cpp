@@ -11,7 +11,7 @@
 #include "axes.hpp"
 #include "catalog/catalog.hpp"
 #include "compare/digest.hpp"
-#include "json_path.hpp"
+#include "common/json_path.hpp"
 
 namespace detaudit {
 namespace {

@@ -162,7 +162,7 @@ int main() {
             check(false, what + ": unexpected error: " + e.what());
         }
     };
-    // rng: philox (uniform bitwise, normal measured) and curand (device generator = host generator).
+    // rng: philox and curand, uniform bitwise, normal measured (each side's libm).
     for (const char* dtype : {"f32", "f64"}) {
         const std::string d = std::string("\"dtype\": \"") + dtype + "\"";
         guarded("rng/philox uniform " + std::string(dtype),
@@ -171,13 +171,14 @@ int main() {
             measured_vs_cpu(r, R"("op": "rng", "algorithm": "philox", "distribution": "normal", "count": 1000003, )" + d,
                             R"("op": "rng", "algorithm": "philox", "distribution": "normal", "count": 1000003, )" + d, 16);
         });
-        for (const char* dist : {"uniform", "normal"})
-            guarded("rng/curand " + std::string(dist) + " " + dtype, [&] {
-                same_as_cpu(r,
-                            std::string(R"("op": "rng", "algorithm": "curand", "count": 1000002, "offset": 12, "distribution": ")") +
-                                dist + "\", " + d,
-                            {nlohmann::json::object()});
-            });
+        const std::string curand = R"("op": "rng", "algorithm": "curand", "count": 1000002, "offset": 12, )";
+        guarded("rng/curand uniform " + std::string(dtype),
+                [&] { same_as_cpu(r, curand + R"("distribution": "uniform", )" + d, {nlohmann::json::object()}); });
+        // Normal draws use each side's log/sin/cos (the device's Box-Muller uses __sincosf): the
+        // catalog claims them variant_invariant only, so the distance is measured, not required to be 0.
+        guarded("rng/curand normal " + std::string(dtype), [&] {
+            measured_vs_cpu(r, curand + R"("distribution": "normal", )" + d, curand + R"("distribution": "normal", )" + d, 0);
+        });
     }
     // reduce: blocked and reproducible equal the CPU for every launch.
     for (const char* alg : {"blocked", "reproducible"})

@@ -1,4 +1,4 @@
-#include "json_path.hpp"
+#include "common/json_path.hpp"
 
 namespace detaudit {
 
