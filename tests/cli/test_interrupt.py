@@ -111,5 +111,63 @@ class Interrupt(cc.CliTestCase):
         self.assertIn(p.returncode, (cc.EXIT_INTERRUPTED, -signal.SIGINT))
 
 
+def sigint_pending():
+    """preexec_fn: detaudit starts with a SIGINT pending (blocked, so it waits), as if Ctrl-C came
+    in its first instruction. The blocked mask and the pending signal survive exec."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+class EarlyAndLongInterrupts(cc.CliTestCase):
+    """Issue 9, item 12: a stop signal is handled from main's first instruction, and input
+    generation sees it within a chunk instead of after the whole input."""
+
+    def test_sigint_before_the_audit_starts_writes_an_interrupted_report(self):
+        path = self.scenario("s.json", {"detaudit": 1, "runs": 3, "operations": [
+            {"id": "s", "op": "reduce", "algorithm": "blocked", "n": 4096}]})
+        json_path, junit_path = self.path("r.json"), self.path("r.xml")
+        p = subprocess.run([cc.BINARY, "run", path, "--json", json_path, "--junit", junit_path],
+                           capture_output=True, text=True, env=cc.clean_env(), cwd=cc.SOURCE_DIR,
+                           preexec_fn=sigint_pending, timeout=cc.DEFAULT_TIMEOUT_S)
+        self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+        self.assertSchemaValid(json_path)
+        report = cc.load_json(json_path)
+        self.assertIs(report["interrupted"], True)
+        self.assertReportConsistent(report, rc=cc.EXIT_INTERRUPTED)
+        self.assertTrue(all(c["runs"] == 0 for op in report["operations"] for c in op["cells"]),
+                        "nothing runs after the interrupt")
+        self.assertJunitMatches(junit_path, report)
+
+    def test_other_commands_end_at_once(self):
+        # Only run has a clean stop; validate (and ops, env, compare) end by the signal.
+        path = self.scenario("s.json", {"detaudit": 1, "operations": [
+            {"id": "s", "op": "reduce", "algorithm": "blocked", "n": 16}]})
+        p = subprocess.run([cc.BINARY, "validate", path], capture_output=True, text=True, env=cc.clean_env(),
+                           cwd=cc.SOURCE_DIR, preexec_fn=sigint_pending, timeout=cc.DEFAULT_TIMEOUT_S)
+        self.assertEqual(p.returncode, -signal.SIGINT, p.stdout + p.stderr)
+
+    def test_sigint_during_input_generation_is_seen_promptly(self):
+        # 2^27 normal floats (512 MiB) take seconds to generate; Ctrl-C took until the end.
+        path = self.scenario("big.json", {"detaudit": 1, "runs": 2, "operations": [
+            {"id": "big", "op": "reduce", "algorithm": "sequential", "n": 1 << 27,
+             "input": {"distribution": "normal"}}]})
+        json_path, dumps = self.path("r.json"), self.path("dumps")
+        p = subprocess.Popen([cc.BINARY, "run", path, "--json", json_path, "--dump-dir", dumps, "-q"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cc.clean_env(),
+                             cwd=cc.SOURCE_DIR)
+        Interrupt.wait_until_running(self, p)  # handler installed + 1 s: generating by now
+        time.sleep(0.5)
+        self.assertIsNone(p.poll(), "the input was generated before it could be interrupted")
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=120)
+        self.assertLess(time.monotonic() - sent, 3.0, "input generation stops within a chunk")
+        self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{out}\nstderr:\n{err}")
+        c = cc.cell(cc.load_json(json_path), "big")
+        self.assertEqual((c["status"], c["runs"]), ("skipped", 0))
+        self.assertIn("interrupted", c["reason"])
+        self.assertFalse(os.path.exists(os.path.join(dumps, "big", "inputs")), "no incomplete input is dumped")
+
+
 if __name__ == "__main__":
     cc.main()
