@@ -119,9 +119,10 @@ std::map<std::string, std::string> array_files(const std::string& dir) {
         if (!has_suffix(rel, ".npy") && !has_suffix(rel, ".npz")) continue;
         std::error_code type_ec;
         if (it->is_directory(type_ec)) continue;
-        if (!it->is_regular_file(type_ec)) check_regular_input(it->path().string(), "array file", false);
-        if (!it->is_regular_file(type_ec))
+        if (!it->is_regular_file(type_ec)) {
+            check_regular_input(it->path().string(), "array file", false); // a FIFO, a device, a socket
             throw Error(ErrorKind::scenario, it->path().string() + ": cannot read the array file: it is a dangling symbolic link");
+        }
         files[rel] = it->path().string();
     }
     if (ec) throw Error(ErrorKind::scenario, dir + ": cannot list the directory: " + ec.message());

@@ -181,7 +181,13 @@ void write_report(const NamedPath& report, std::string_view content) {
         ::close(fd);
         return;
     }
-    case TargetKind::file: write_file_atomically(target.path, content); return;
+    case TargetKind::file:
+        try {
+            write_file_atomically(target.path, content);
+        } catch (const Error& e) { // "path: cannot write: why", named by its flag too
+            throw Error(ErrorKind::runtime, report.name + " " + e.what());
+        }
+        return;
     }
 }
 
