@@ -6,7 +6,9 @@
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "compare/array_files.hpp"
-#include "io/atomic_file.hpp"
+#include "io/output_path.hpp"
+#include "io/read_file.hpp"
+#include "path_flag.hpp"
 #include "report/compare_reporter.hpp"
 
 namespace detaudit::app {
@@ -19,18 +21,28 @@ struct CompareFlags {
     CLI::Option *max_ulp_option = nullptr, *max_abs_option = nullptr, *max_rel_option = nullptr;
 };
 
+// Inputs that are not regular files (a FIFO would block, /dev/zero never ends) and report paths
+// that are an input are refused before anything is read.
+void check_compare_paths(const CompareFlags& flags) {
+    check_regular_input(flags.a, "input A", true);
+    check_regular_input(flags.b, "input B", true);
+    if (!flags.json_path.empty())
+        check_report_paths({{"--json", flags.json_path}}, {{"input A", flags.a}, {"input B", flags.b}});
+}
+
 int execute(const CompareFlags& flags) {
     ArrayTolerance t;
     if (flags.max_ulp_option->count()) t.max_ulp = flags.max_ulp;
     if (flags.max_abs_option->count()) t.max_abs = flags.max_abs;
     if (flags.max_rel_option->count()) t.max_rel = flags.max_rel;
-    if (!flags.json_path.empty()) check_file_writable(flags.json_path, "--json");
+    check_compare_paths(flags);
     // Everything is read and compared before anything is printed, so bad input (exit 2) leaves
     // one line on stderr and nothing on stdout.
     const ArrayFilesComparison c = compare_array_files(flags.a, flags.b, t);
-    std::cout << render_compare_console(c, flags.quiet ? CompareOutput::failures : CompareOutput::all);
-    std::cout.flush();
-    if (!flags.json_path.empty()) write_file_atomically(flags.json_path, render_compare_json(c));
+    // The report file first: a console cut short (`| head`) must not cost it.
+    if (!flags.json_path.empty()) write_report({"--json", flags.json_path}, render_compare_json(c));
+    (!flags.json_path.empty() && report_goes_to_stdout(flags.json_path) ? std::cerr : std::cout)
+        << render_compare_console(c, flags.quiet ? CompareOutput::failures : CompareOutput::all) << std::flush;
     return c.passed() ? exit_code::k_ok : exit_code::k_expectation_failed;
 }
 
@@ -76,8 +88,9 @@ void add_compare_command(CLI::App& cli, Action& action) {
             ->check(non_negative(false));
     compare->add_flag("-q,--quiet", flags->quiet,
                       "Print only the arrays beyond tolerance, the files on one side only and the summary line");
-    compare->add_option("--json", flags->json_path, "Write per-array statistics as JSON here (written atomically)")
-        ->type_name("PATH");
+    compare->add_option("--json", flags->json_path, "Write per-array statistics as JSON here (written atomically); - is stdout")
+        ->type_name("PATH")
+        ->check(non_empty_path());
     compare->footer("Without a bound every array must be bit-for-bit identical; with several bounds every one must "
                     "hold.\nNaN against a number, a dtype or shape difference, and a file or member on one side "
                     "only never pass.\nExit codes: 0 every array passes, 1 one does not, 2 bad input (missing, "

@@ -1,44 +1,31 @@
 // `detaudit run SCENARIO`: plan, check, run, report, exit code.
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include "audit/runner.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "env/fingerprint.hpp"
-#include "exec/process.hpp"
 #include "io/atomic_file.hpp"
+#include "io/output_path.hpp"
+#include "path_flag.hpp"
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "report/junit_reporter.hpp"
 #include "report/terminal_text.hpp"
 #include "scenario/scenario_parser.hpp"
+#include "stop_signals.hpp"
 #include "terminal.hpp"
 
 namespace detaudit::app {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
-constexpr int k_stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
-
-// SIGINT (Ctrl-C), SIGTERM (a cancelled CI job) and SIGHUP (a closed terminal) ask for a clean
-// stop: the running exec program is killed, the reports are written, exit 130. A second one ends
-// detaudit at once, and the running program's process group with it (it is not in detaudit's
-// group, so nothing else would).
-extern "C" void on_stop_signal(int signal_number) {
-    if (g_interrupted.exchange(true)) {
-        kill_running_program();
-        std::signal(signal_number, SIG_DFL);
-        std::raise(signal_number);
-    }
-}
 struct RunFlags {
     std::string scenario;
     int runs = 0;
     std::vector<std::string> backends, require;
     std::string json_path, junit_path, dump_dir, color = "auto";
     bool strict = false, quiet = false, verbose = false, keep_runs = false, no_exec = false;
+    bool json_given = false, junit_given = false;
 };
 
 std::vector<std::string> check_backend_names(const std::vector<std::string>& names, const std::string& flag) {
@@ -54,6 +41,13 @@ void show_progress(const Progress& p) {
     std::fflush(stderr);
 }
 
+std::vector<NamedPath> report_paths(const RunFlags& flags) {
+    std::vector<NamedPath> reports;
+    if (flags.json_given) reports.push_back({"--json", flags.json_path});
+    if (flags.junit_given) reports.push_back({"--junit", flags.junit_path});
+    return reports;
+}
+
 int execute(const RunFlags& flags) {
     const Scenario scenario = parse_scenario_file(flags.scenario);
     if (flags.no_exec) refuse_exec(scenario);
@@ -66,8 +60,8 @@ int execute(const RunFlags& flags) {
     options.dump_dir = flags.dump_dir;
     options.keep_runs = flags.keep_runs;
     // Everything that can be refused is refused before any work starts.
-    if (!flags.json_path.empty()) check_file_writable(flags.json_path, "--json");
-    if (!flags.junit_path.empty()) check_file_writable(flags.junit_path, "--junit");
+    const std::vector<NamedPath> reports = report_paths(flags);
+    check_report_paths(reports, {{"the scenario file", flags.scenario}}, {"--dump-dir", flags.dump_dir});
     if (!flags.dump_dir.empty()) prepare_writable_dir(flags.dump_dir, "--dump-dir");
     const Plan plan = make_plan(scenario, options.plan);
     if (plan.cells.empty())
@@ -76,22 +70,32 @@ int execute(const RunFlags& flags) {
 
     const bool progress = !flags.quiet && stderr_is_terminal();
     if (progress) options.progress = show_progress;
-    options.interrupt = &g_interrupted;
-    for (int sig : k_stop_signals) std::signal(sig, on_stop_signal);
+    options.interrupt = &stop_requested(); // set by a stop signal since main started
 
     auto backends = make_compiled_backends();
     const AuditReport report = run_audit(scenario, options, backends);
-    for (int sig : k_stop_signals) std::signal(sig, SIG_DFL);
     if (progress) std::fprintf(stderr, "\r\033[K");
 
+    // The report files first: a console cut short (`| head`, EPIPE) must not cost them. A report
+    // that goes to stdout moves the console to stderr.
+    std::string write_error;
+    bool report_on_stdout = false;
+    for (const auto& r : reports) {
+        report_on_stdout = report_on_stdout || report_goes_to_stdout(r.path);
+        try {
+            write_report(r, r.name == "--json" ? render_json(report) : render_junit(report));
+        } catch (const Error& e) {
+            if (write_error.empty()) write_error = e.what();
+        }
+    }
+    std::ostream& console = report_on_stdout ? std::cerr : std::cout;
     const bool color = use_color(flags.color);
-    if (flags.quiet) std::cout << render_summary_line(report, color) << "\n";
-    else std::cout << render_console(report, ConsoleOptions{color, flags.verbose});
-    std::cout.flush();
-    if (!flags.json_path.empty()) write_file_atomically(flags.json_path, render_json(report));
-    if (!flags.junit_path.empty()) write_file_atomically(flags.junit_path, render_junit(report));
+    if (flags.quiet) console << render_summary_line(report, color) << "\n";
+    else console << render_console(report, ConsoleOptions{color, flags.verbose});
+    console.flush();
     if (!report.runs_dir.empty()) std::cerr << "detaudit: exec run directories kept in " << report.runs_dir << "\n";
     if (report.interrupted) std::cerr << "detaudit: interrupted; the report covers the runs completed\n";
+    if (!write_error.empty()) throw Error(ErrorKind::runtime, write_error); // exit 4, after the console
     return report.summary.exit_code;
 }
 
@@ -105,8 +109,10 @@ void add_run_command(CLI::App& cli, Action& action) {
     run->add_option("--runs", flags->runs, "Runs per cell, overriding the scenario (>= 1)")
         ->check(CLI::Range(1, 1000000));
     run->add_option("--backend", flags->backends, "Only these backends (comma-separated: cpu,cuda,host)")->delimiter(',');
-    run->add_option("--json", flags->json_path, "Write the JSON report here (docs/report.schema.json)");
-    run->add_option("--junit", flags->junit_path, "Write a JUnit XML report here (one testcase per op x backend x axis)");
+    run->add_option("--json", flags->json_path, "Write the JSON report here (docs/report.schema.json); - is stdout")
+        ->check(non_empty_path());
+    run->add_option("--junit", flags->junit_path, "Write a JUnit XML report here (one testcase per op x backend x axis)")
+        ->check(non_empty_path());
     run->add_option("--dump-dir", flags->dump_dir,
                     "Write each op's inputs and, for cells whose runs differ, the reference and first differing "
                     "output as .npy files here; exec runs keep their stdout.txt and stderr.txt here");
@@ -122,7 +128,11 @@ void add_run_command(CLI::App& cli, Action& action) {
     run->add_flag("--verbose,-v", flags->verbose, "Print per-cell details: first differences, ULP histograms, p_diff_95");
     run->add_option("--color", flags->color, "Colour the console report: auto (a terminal, unless NO_COLOR is set), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
-    run->callback([flags, &action] { action = [flags] { return execute(*flags); }; });
+    run->callback([flags, run, &action] {
+        flags->json_given = run->count("--json") > 0;
+        flags->junit_given = run->count("--junit") > 0;
+        action = [flags] { return execute(*flags); };
+    });
 }
 
 } // namespace detaudit::app

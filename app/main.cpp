@@ -3,9 +3,12 @@
 #include <iostream>
 #include "commands.hpp"
 #include "common/error.hpp"
+#include "stop_signals.hpp"
 
 int main(int argc, char** argv) {
     using namespace detaudit;
+    // Before anything else, so a Ctrl-C while the scenario is read or planned is a clean stop too.
+    app::install_signal_handlers();
     CLI::App cli{"detaudit: audits numeric operations for bit-for-bit reproducibility across runs,\n"
                  "thread counts, schedules and backends, and gates CI on the result.",
                  "detaudit"};
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
         std::cerr << "detaudit: " << e.what() << " (see --help)\n";
         return exit_code::k_bad_input;
     }
+    // Only run stops cleanly (its reports of the runs completed); the others end at once.
+    if (!cli.got_subcommand("run")) app::stop_signals_end_detaudit();
     try {
         return action();
     } catch (const Error& e) {

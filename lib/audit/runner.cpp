@@ -300,7 +300,11 @@ private:
         int completed = 0;
         try {
             if (!inputs) {
-                inputs = generate_inputs(op);
+                inputs = generate_inputs(op, m_options.interrupt);
+                if (interrupted()) { // incomplete: neither run nor dumped
+                    inputs.reset();
+                    return ended_before_running(std::move(result.shared), CellStatus::skipped, "interrupted before the first run");
+                }
                 const auto names = input_names(op);
                 for (std::size_t i = 0; i < inputs->buffers.size(); ++i)
                     dump(op, "inputs/" + names[i], inputs->buffers[i]);

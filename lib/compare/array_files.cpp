@@ -4,6 +4,7 @@
 #include <map>
 #include "common/error.hpp"
 #include "io/npy_reader.hpp"
+#include "io/read_file.hpp"
 
 namespace detaudit {
 namespace {
@@ -111,16 +112,23 @@ bool has_suffix(const std::string& name, std::string_view suffix) {
     return name.size() > suffix.size() && name.ends_with(suffix);
 }
 
-// The .npy and .npz files under `dir`, by path relative to it ('/'-separated), sorted.
+// The .npy and .npz files under `dir`, by path relative to it ('/'-separated), sorted. One of
+// those names that is not a regular file (a FIFO would block, a device never ends, a dangling
+// link has nothing to read) is bad input, not silently one array fewer.
 std::map<std::string, std::string> array_files(const std::string& dir) {
     std::map<std::string, std::string> files;
     std::error_code ec;
     fs::recursive_directory_iterator it(dir, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
-        std::error_code type_ec;
-        if (!it->is_regular_file(type_ec)) continue;
         const std::string rel = it->path().lexically_relative(dir).generic_string();
-        if (has_suffix(rel, ".npy") || has_suffix(rel, ".npz")) files[rel] = it->path().string();
+        if (!has_suffix(rel, ".npy") && !has_suffix(rel, ".npz")) continue;
+        std::error_code type_ec;
+        if (it->is_directory(type_ec)) continue;
+        if (!it->is_regular_file(type_ec)) {
+            check_regular_input(it->path().string(), "array file", false); // a FIFO, a device, a socket
+            throw Error(ErrorKind::scenario, it->path().string() + ": cannot read the array file: it is a dangling symbolic link");
+        }
+        files[rel] = it->path().string();
     }
     if (ec) throw Error(ErrorKind::scenario, dir + ": cannot list the directory: " + ec.message());
     return files;

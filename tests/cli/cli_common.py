@@ -167,6 +167,8 @@ class CliTestCase(unittest.TestCase):
             args += ["--junit", junit_path]
         r = self.detaudit(*args, *extra, expect_rc=expect_rc)
         self.assertTrue(os.path.isfile(json_path), f"no JSON report written\n{r}")
+        if junit:
+            self.assertJunitWellFormed(junit_path)
         return r, load_json(json_path), junit_path
 
     def run_until(self, scenario_path, predicate, *extra, attempts=5, junit=False):
@@ -285,33 +287,60 @@ class CliTestCase(unittest.TestCase):
             self.assertEqual(s[axis], {"compared": len(comparisons), "identical": len(comparisons) - differing,
                                        "differing": differing, "failed": failed}, axis)
 
+    def assertJunitWellFormed(self, junit_path):
+        """Every JUnit file detaudit writes is well-formed XML 1.0 in UTF-8 (expat checks both);
+        returns the parsed root."""
+        try:
+            return ET.parse(junit_path).getroot()
+        except ET.ParseError as e:
+            self.fail(f"{junit_path} is not well-formed XML: {e}")
+
     def assertJunitMatches(self, junit_path, report):
         """One testcase per expectation, in the same order, with a <failure> exactly where the
-        expectation failed, an <error> where a failed cell left it unevaluated, and a <skipped>
-        where it was not evaluated otherwise."""
-        root = ET.parse(junit_path).getroot()
+        expectation failed, an <error> where a cell it judges failed (evaluated or not: a crashed
+        cell's expectation never passes), and a <skipped> where it was not evaluated otherwise.
+        Each cell's time is counted once, so the testcase times add up to the suites'."""
+        root = self.assertJunitWellFormed(junit_path)
         self.assertEqual(root.tag, "testsuites")
         cases = root.findall("./testsuite/testcase")
         # An exec op has one entry per output, named "id:output" in JUnit as on the console.
-        expectations = [(op["id"] + (":" + op["output"] if "output" in op else ""), e)
+        expectations = [(op["id"] + (":" + op["output"] if "output" in op else ""), e, junit_errored(op, e))
                         for op in report["operations"] for e in op["expectations"]]
         self.assertEqual(len(cases), len(expectations), "one testcase per expectation")
         self.assertEqual(int(root.get("tests")), len(expectations))
-        failed = sum(e["evaluated"] and not e["held"] for _, e in expectations)
+        failed = sum(e["evaluated"] and not e["held"] and not errored for _, e, errored in expectations)
         self.assertEqual(int(root.get("failures")), failed)
-        errored = sum(bool(e.get("cells_failed")) for _, e in expectations)
-        self.assertEqual(int(root.get("errors")), errored)
-        self.assertEqual(int(root.get("skipped")), sum(not e["evaluated"] for _, e in expectations) - errored)
-        for case, (op_id, e) in zip(cases, expectations):
-            self.assertEqual(case.get("classname"), f"detaudit.{op_id}")
+        self.assertEqual(int(root.get("errors")), sum(errored for _, _, errored in expectations))
+        self.assertEqual(int(root.get("skipped")), sum(not e["evaluated"] and not errored for _, e, errored in expectations))
+        for case, (op_id, e, errored) in zip(cases, expectations):
+            self.assertEqual(case.get("classname"), junit_text(f"detaudit.{op_id}"))
             self.assertEqual(case.get("name"), f"{e['backend']}.{e['axis']}")
             failure, skipped, error = case.find("failure"), case.find("skipped"), case.find("error")
-            self.assertEqual(failure is not None, e["evaluated"] and not e["held"], case.get("name"))
-            self.assertEqual(error is not None, bool(e.get("cells_failed")), case.get("name"))
-            self.assertEqual(skipped is not None, not e["evaluated"] and not e.get("cells_failed"), case.get("name"))
+            self.assertEqual(failure is not None, e["evaluated"] and not e["held"] and not errored, case.get("name"))
+            self.assertEqual(error is not None, errored, case.get("name"))
+            self.assertEqual(skipped is not None, not e["evaluated"] and not errored, case.get("name"))
             if failure is not None:
-                self.assertEqual(failure.get("message"), e["detail"])
+                self.assertEqual(failure.get("message"), junit_text(e["detail"]))
+        for suite in root.findall("./testsuite"):
+            times = [float(case.get("time")) for case in suite.findall("testcase")]
+            self.assertAlmostEqual(float(suite.get("time")), sum(times), delta=1e-5 * (1 + len(times)))
         return root
+
+
+def junit_text(text):
+    """Text as JUnit carries it: control characters other than tab, newline and carriage return,
+    which XML 1.0 cannot hold, shown as \\xHH (the JSON report already has U+FFFD for bytes that
+    are not UTF-8)."""
+    return "".join(f"\\x{ord(c):02x}" if (ord(c) < 0x20 and c not in "\t\n\r") or ord(c) == 0x7f else c
+                   for c in text)
+
+
+def junit_errored(op, e):
+    """Whether JUnit shows expectation `e` of `op` as an <error>: a cell it judges failed (its
+    backend, or either backend of a cross-backend pair)."""
+    backends = e["backend"].split("~")
+    return bool(e.get("cells_failed")) or any(c["status"] == "error" and c["backend"] in backends
+                                              for c in op["cells"])
 
 
 def needs_parallel_cpu(test):

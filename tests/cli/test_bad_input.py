@@ -111,6 +111,52 @@ class BadScenarios(cc.CliTestCase):
         r = self.detaudit("validate", self.tmp)
         self.assertOneErrorLine(r, [f"detaudit: {self.tmp}: ", "cannot read", "directory"])
 
+    def test_fifo_and_device_as_scenario_are_refused_at_once(self):
+        # A FIFO blocked the read forever; /dev/zero was read until memory ran out.
+        fifo = self.path("scenario.fifo")
+        os.mkfifo(fifo)
+        for command in ("run", "validate"):
+            for path, kind in ((fifo, "FIFO"), ("/dev/zero", "character device")):
+                with self.subTest(command=command, path=path):
+                    r = self.detaudit(command, path, timeout=30)
+                    self.assertOneErrorLine(r, [f"detaudit: {path}: ", "cannot read", kind, "not a regular file"])
+
+    def test_scenario_size_limit(self):
+        big = self.path("big.json")
+        with open(big, "wb") as f:
+            f.truncate((64 << 20) + 1)  # sparse: one byte over the documented 64 MiB
+        r = self.detaudit("validate", big)
+        self.assertOneErrorLine(r, [f"detaudit: {big}: ", "more than the limit of 64 MiB"])
+
+    def test_number_overflow_is_a_scenario_error_with_its_position(self):
+        # Exit 4 "internal error" before: nlohmann throws out_of_range for these.
+        ops = '"operations": [{"id": "s", "op": "reduce", "algorithm": "blocked", "n": 16}]'
+        for name, number in (("digits.json", "9" * 100000), ("exponent.json", "-1e400")):
+            with self.subTest(number=number[:10]):
+                path = self.path(name)
+                with open(path, "w") as f:
+                    f.write('{"detaudit": 1,\n "seed": ' + number + ", " + ops + "}")
+                r = self.detaudit("run", path, "--json", self.path("r.json"))
+                self.assertOneErrorLine(r, [f"detaudit: {path}:2:10: number out of range: {number[:20]}"])
+                self.assertFalse(os.path.exists(self.path("r.json")))
+
+    def test_duplicate_key_anywhere_is_refused(self):
+        # (text, pointer, the repeated key as written): the error points at its second occurrence.
+        cases = [('{"detaudit": 1, "detaudit": 1, "operations": []}', "/detaudit", '"detaudit"'),
+                 ('{"detaudit": 1, "vary": {"cpu.threads": [1], "cpu.threads": [2]}, "operations": []}',
+                  "/vary/cpu.threads", '"cpu.threads"'),
+                 ('{"detaudit": 1, "operations": [{"id": "a"}, {"id": "b", "op": "rng", "id": "c"}]}',
+                  "/operations/1/id", '"id"'),
+                 ('{"detaudit": 1, "description": "x", "operations": [], "desc\\u0072iption": "y"}',
+                  "/description", '"desc\\u0072iption"')]
+        for i, (text, pointer, key) in enumerate(cases):
+            with self.subTest(text=text):
+                path = self.path(f"dup{i}.json")
+                with open(path, "w") as f:
+                    f.write(text)
+                where = f"{path}:1:{text.rindex(key) + 1}: {pointer}: "
+                self.assertOneErrorLine(self.detaudit("validate", path), [where, "given twice"])
+
 
 class UsageErrors(cc.CliTestCase):
     def scenario_path(self):

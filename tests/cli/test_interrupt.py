@@ -28,28 +28,31 @@ class Interrupt(cc.CliTestCase):
         path = self.scenario("long.json", {"detaudit": 1, "runs": RUNS, "operations": [
             {"id": "long", "op": "reduce", "algorithm": "sequential", "n": 1 << 22},
             {"id": "never-reached", "op": "reduce", "algorithm": "sequential", "n": 1024}]})
-        args = [cc.BINARY, "run", path, *extra]
+        # The dumped input appears once it is generated, just before the first run.
+        dumps = self.path("dumps")
+        self.ready = lambda: os.path.exists(os.path.join(dumps, "long", "inputs", "x.npy"))
+        args = [cc.BINARY, "run", path, "--dump-dir", dumps, *extra]
         return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=cc.clean_env(), cwd=cc.SOURCE_DIR)
 
-    def wait_until_running(self, p):
-        """Until the SIGINT handler is installed (the audit has started), then one more second so
-        some runs complete. Without /proc, just wait."""
-        deadline = time.monotonic() + 60
+    def wait_until_running(self, p, ready=None):
+        """Until the SIGINT handler is installed (from main's start) and `ready()` says the runs
+        have started, then one more second so some runs complete. Without /proc, just wait."""
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline and p.poll() is None:
             handled = sigint_handled(p.pid)
             if handled is None:
                 time.sleep(2)
                 break
-            if handled:
+            if handled and (ready is None or ready()):
                 break
             time.sleep(0.05)
         self.assertIsNone(p.poll(), "the run ended before it could be interrupted")
         time.sleep(1.0)
 
-    def interrupt(self, p, within_s):
+    def interrupt(self, p, within_s, ready=None):
         """One SIGINT once the audit runs; the process must end within `within_s` seconds."""
-        self.wait_until_running(p)
+        self.wait_until_running(p, ready)
         sent = time.monotonic()
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
@@ -59,7 +62,7 @@ class Interrupt(cc.CliTestCase):
     def test_sigint_writes_complete_reports(self):
         json_path, junit_path = self.path("report.json"), self.path("report.xml")
         p = self.start("--json", json_path, "--junit", junit_path)
-        out, err = self.interrupt(p, within_s=30)
+        out, err = self.interrupt(p, within_s=30, ready=self.ready)
         self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{out}\nstderr:\n{err}")
         self.assertIn("interrupted", err)
         self.assertIn("long", out, "the console report of the runs completed is printed")
@@ -89,7 +92,7 @@ class Interrupt(cc.CliTestCase):
         json_path = self.path("exec-report.json")
         p = subprocess.Popen([cc.BINARY, "run", path, "--json", json_path, "--quiet"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=cc.clean_env(TMPDIR=tmp), cwd=cc.SOURCE_DIR)
-        out, err = self.interrupt(p, within_s=10)  # the program is killed, not waited for
+        out, err = self.interrupt(p, within_s=10, ready=lambda: os.listdir(tmp) != [])  # killed, not waited for
         self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{out}\nstderr:\n{err}")
         report = cc.load_json(json_path)
         self.assertSchemaValid(json_path)
@@ -104,11 +107,69 @@ class Interrupt(cc.CliTestCase):
         # The first SIGINT asks for a clean stop; the handler then restores the default, so a
         # second one ends the process (killed by SIGINT) even if it is stuck.
         p = self.start("--quiet")
-        self.wait_until_running(p)
+        self.wait_until_running(p, self.ready)
         p.send_signal(signal.SIGINT)
         p.send_signal(signal.SIGINT)
         p.communicate(timeout=60)
         self.assertIn(p.returncode, (cc.EXIT_INTERRUPTED, -signal.SIGINT))
+
+
+def sigint_pending():
+    """preexec_fn: detaudit starts with a SIGINT pending (blocked, so it waits), as if Ctrl-C came
+    in its first instruction. The blocked mask and the pending signal survive exec."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+class EarlyAndLongInterrupts(cc.CliTestCase):
+    """Issue 9, item 12: a stop signal is handled from main's first instruction, and input
+    generation sees it within a chunk instead of after the whole input."""
+
+    def test_sigint_before_the_audit_starts_writes_an_interrupted_report(self):
+        path = self.scenario("s.json", {"detaudit": 1, "runs": 3, "operations": [
+            {"id": "s", "op": "reduce", "algorithm": "blocked", "n": 4096}]})
+        json_path, junit_path = self.path("r.json"), self.path("r.xml")
+        p = subprocess.run([cc.BINARY, "run", path, "--json", json_path, "--junit", junit_path],
+                           capture_output=True, text=True, env=cc.clean_env(), cwd=cc.SOURCE_DIR,
+                           preexec_fn=sigint_pending, timeout=cc.DEFAULT_TIMEOUT_S)
+        self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+        self.assertSchemaValid(json_path)
+        report = cc.load_json(json_path)
+        self.assertIs(report["interrupted"], True)
+        self.assertReportConsistent(report, rc=cc.EXIT_INTERRUPTED)
+        self.assertTrue(all(c["runs"] == 0 for op in report["operations"] for c in op["cells"]),
+                        "nothing runs after the interrupt")
+        self.assertJunitMatches(junit_path, report)
+
+    def test_other_commands_end_at_once(self):
+        # Only run has a clean stop; validate (and ops, env, compare) end by the signal.
+        path = self.scenario("s.json", {"detaudit": 1, "operations": [
+            {"id": "s", "op": "reduce", "algorithm": "blocked", "n": 16}]})
+        p = subprocess.run([cc.BINARY, "validate", path], capture_output=True, text=True, env=cc.clean_env(),
+                           cwd=cc.SOURCE_DIR, preexec_fn=sigint_pending, timeout=cc.DEFAULT_TIMEOUT_S)
+        self.assertEqual(p.returncode, -signal.SIGINT, p.stdout + p.stderr)
+
+    def test_sigint_during_input_generation_is_seen_promptly(self):
+        # 2^27 normal floats (512 MiB) take seconds to generate; Ctrl-C took until the end.
+        path = self.scenario("big.json", {"detaudit": 1, "runs": 2, "operations": [
+            {"id": "big", "op": "reduce", "algorithm": "sequential", "n": 1 << 27,
+             "input": {"distribution": "normal"}}]})
+        json_path, dumps = self.path("r.json"), self.path("dumps")
+        p = subprocess.Popen([cc.BINARY, "run", path, "--json", json_path, "--dump-dir", dumps, "-q"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cc.clean_env(),
+                             cwd=cc.SOURCE_DIR)
+        Interrupt.wait_until_running(self, p)  # handler installed + 1 s: generating by now
+        time.sleep(0.5)
+        self.assertIsNone(p.poll(), "the input was generated before it could be interrupted")
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=120)
+        self.assertLess(time.monotonic() - sent, 3.0, "input generation stops within a chunk")
+        self.assertEqual(p.returncode, cc.EXIT_INTERRUPTED, f"stdout:\n{out}\nstderr:\n{err}")
+        c = cc.cell(cc.load_json(json_path), "big")
+        self.assertEqual((c["status"], c["runs"]), ("skipped", 0))
+        self.assertIn("interrupted", c["reason"])
+        self.assertFalse(os.path.exists(os.path.join(dumps, "big", "inputs")), "no incomplete input is dumped")
 
 
 if __name__ == "__main__":
