@@ -154,7 +154,8 @@ Summary summarize(const AuditReport& report, bool required_backend_missing) {
         for (const auto& c : op.across_variants) count_comparison(s.across_variants, !c.diff.identical, c.verdict);
         for (const auto& c : op.cross_backend) count_comparison(s.cross_backend, !c.diff.identical, c.verdict);
         for (const auto& e : op.expectations) {
-            if (!e.evaluated) ++s.expectations_not_evaluated;
+            if (e.cells_failed) ++s.expectations_errored;
+            else if (!e.evaluated) ++s.expectations_not_evaluated;
             else if (e.held) ++s.expectations_passed;
             else ++s.expectations_failed;
         }

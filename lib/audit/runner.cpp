@@ -532,7 +532,11 @@ private:
         const std::string reason = comparisons.empty() ? why_not_evaluated(report, cell_backends, fallback, cells_failed) : "";
         ExpectationResult r = judge(axis, backend, effective_expectation(op, axis, m_options.strict, report.output),
                                     comparisons, reason);
-        r.cells_failed = cells_failed && !r.evaluated;
+        // A failed cell leaves the expectation unproven even when the other cells' comparisons held.
+        r.cells_failed = cells_failed || std::any_of(report.cells.begin(), report.cells.end(), [&](const Cell& c) {
+            return c.status == CellStatus::error &&
+                   std::find(cell_backends.begin(), cell_backends.end(), c.backend) != cell_backends.end();
+        });
         report.expectations.push_back(std::move(r));
     }
 

@@ -208,6 +208,8 @@ std::string render_summary_line(const AuditReport& report, bool color) {
     line += fmt::format(" · expectations: {}, {}",
                         count(s.expectations_passed, "passed", Tone::good),
                         count(s.expectations_failed, "failed", Tone::bad));
+    if (s.expectations_errored > 0)
+        line += ", " + count(s.expectations_errored, "unproven (a cell failed)", Tone::bad);
     if (s.expectations_not_evaluated > 0) {
         line += ", " + count(s.expectations_not_evaluated, "not evaluated", Tone::plain);
     }

@@ -139,6 +139,7 @@ Json summary_json(const Summary& s) {
                 {"expectations_passed", s.expectations_passed},
                 {"expectations_failed", s.expectations_failed},
                 {"expectations_not_evaluated", s.expectations_not_evaluated},
+                {"expectations_errored", s.expectations_errored},
                 {"run_to_run", axis_summary_json(s.run_to_run)},
                 {"across_variants", axis_summary_json(s.across_variants)},
                 {"cross_backend", axis_summary_json(s.cross_backend)},

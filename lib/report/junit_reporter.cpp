@@ -111,7 +111,7 @@ Counts count(const OperationReport& op) {
     Counts n;
     for (const auto& e : op.expectations) {
         ++n.tests;
-        if (e.cells_failed || failed_cell(op, e)) {
+        if (e.cells_failed) {
             ++n.errors;
         } else if (!e.evaluated) {
             ++n.skipped;
@@ -127,13 +127,13 @@ std::string testcase(const OperationReport& op, const ExpectationResult& e, doub
     std::string out = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.6f}\"",
                                   xml_escape("detaudit." + display_name(op)), xml_escape(name), seconds);
     const std::string body = fmt::format("expected {}: {}", expected_text(e.expected), e.detail);
-    const Cell* failed = e.cells_failed ? nullptr : failed_cell(op, e);
-    if (e.cells_failed) {
-        out += fmt::format(">\n      <error message=\"{}\" type=\"execution\"/>\n    </testcase>\n", xml_escape(e.detail));
-    } else if (failed) {
+    // cells_failed is the library's verdict; the failed cell only names what to show.
+    if (const Cell* failed = e.cells_failed ? failed_cell(op, e) : nullptr) {
         const std::string message = "a cell failed: " + failed->backend + "/" + failed->variant + ": " + failed->reason;
         out += fmt::format(">\n      <error message=\"{}\" type=\"execution\">{}</error>\n    </testcase>\n",
                            xml_escape(message), xml_escape(body));
+    } else if (e.cells_failed) {
+        out += fmt::format(">\n      <error message=\"{}\" type=\"execution\"/>\n    </testcase>\n", xml_escape(e.detail));
     } else if (!e.evaluated) {
         out += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", xml_escape(e.detail));
     } else if (!e.held) {

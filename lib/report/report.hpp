@@ -147,6 +147,7 @@ struct Summary {
     std::size_t cells_identical = 0;   // ok cells whose runs were all identical
     std::size_t cells_differing = 0;   // ok cells with run-to-run differences
     std::size_t expectations_passed = 0, expectations_failed = 0, expectations_not_evaluated = 0;
+    std::size_t expectations_errored = 0; // a cell the expectation covers failed: never "passed"
     AxisSummary run_to_run, across_variants, cross_backend;
     int exit_code = 0;
 };

@@ -217,9 +217,17 @@ class CliTestCase(unittest.TestCase):
         self.assertEqual(s["cells_error"], sum(c["status"] == "error" for c in cells))
         self.assertEqual(s["cells_differing"], sum(c["run_to_run"]["differing_runs"] > 0 for c in ok))
         self.assertEqual(s["cells_identical"], len(ok) - s["cells_differing"])
-        self.assertEqual(s["expectations_not_evaluated"], sum(not e["evaluated"] for e in expectations))
-        self.assertEqual(s["expectations_passed"], sum(e["evaluated"] and e["held"] for e in expectations))
-        self.assertEqual(s["expectations_failed"], sum(e["evaluated"] and not e["held"] for e in expectations))
+        errored = [e for e in expectations if e.get("cells_failed")]
+        judged = [e for e in expectations if not e.get("cells_failed")]
+        self.assertEqual(s["expectations_errored"], len(errored))
+        for e in errored:
+            cell_failed = any(c["status"] == "error" and (e["backend"] in ("", c["backend"]) or
+                                                         c["backend"] in e["backend"].split("~"))
+                              for op in report["operations"] for c in op["cells"])
+            self.assertTrue(cell_failed, f"cells_failed without a failed cell: {e}")
+        self.assertEqual(s["expectations_not_evaluated"], sum(not e["evaluated"] for e in judged))
+        self.assertEqual(s["expectations_passed"], sum(e["evaluated"] and e["held"] for e in judged))
+        self.assertEqual(s["expectations_failed"], sum(e["evaluated"] and not e["held"] for e in judged))
         if rc is not None:
             self.assertEqual(s["exit_code"], rc, "summary.exit_code must be the process exit code")
         if rc in (EXIT_OK, EXIT_EXPECTATION_FAILED):

@@ -41,6 +41,23 @@ class Verdicts(cc.CliTestCase):
         self.assertJunitMatches(junit, report)
         return r, report
 
+    def test_an_expectation_over_a_failed_cell_is_never_passed(self):
+        """Variant b's program fails; variant a's runs are identical. The run-to-run expectation
+        used to be counted "passed" in the JSON summary from a's cells alone."""
+        code = ("import numpy as np, os, sys\n"
+                "if os.environ['MODE'] == 'b': sys.exit('planted failure')\n"
+                "np.save(os.path.join(sys.argv[1], 'x.npy'), np.arange(4.0))\n")
+        obj = {"detaudit": 1, "name": "errored", "runs": 2, "vary": {"env.MODE": ["a", "b"]},
+               "operations": [{"id": "p", "op": "exec", "command": [PY, "-c", code, "{out}"],
+                               "outputs": ["x.npy"], "expect": {"run_to_run": "identical"}}]}
+        r, report = self.run_scenario(obj, expect_rc=cc.EXIT_EXECUTION_FAILED, name="errored")
+        (e,) = [e for e in report["operations"][0]["expectations"] if e["axis"] == "run_to_run"]
+        self.assertTrue(e.get("cells_failed"), e)
+        s = report["summary"]
+        # run_to_run and across_variants both cover the failed cell.
+        self.assertEqual((s["expectations_passed"], s["expectations_errored"]), (0, 2), s)
+        self.assertIn("2 unproven (a cell failed)", r.stdout)
+
     def test_tolerances_on_integers_bools_and_bytes_fail_when_they_differ(self):
         """The issue's case: random int32 with {"max_ulp": 0} and random bytes with {"max_abs": 0}
         passed with exit 0."""
