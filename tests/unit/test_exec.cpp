@@ -16,35 +16,16 @@
 #include "io/npy_writer.hpp"
 #include "scenario/axes.hpp"
 #include "scenario/scenario_parser.hpp"
+#include "temp_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace detaudit;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed with the object.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "detaudit-unit-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-void write_text(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::TempDir;
+using test::read_text;
+using test::write_text;
 
 ProcessSpec shell(const std::string& script, const TempDir& dir) {
     ProcessSpec spec;
