@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include "commands.hpp"
 #include "common/error.hpp"
-#include "io/atomic_file.hpp"
+#include "io/output_path.hpp"
+#include "path_flag.hpp"
+#include "report/terminal_text.hpp"
 #include "trace/trace_align.hpp"
 #include "trace/trace_json.hpp"
 
@@ -42,10 +44,10 @@ std::string render_console(const trace::TraceDivergence& d) {
 }
 
 int execute(const TraceDiffFlags& flags) {
-    if (!flags.json_path.empty()) check_file_writable(flags.json_path, "--json");
+    if (!flags.json_path.empty())
+        check_report_paths({{"--json", flags.json_path}}, {{"trace A", flags.a}, {"trace B", flags.b}});
     const trace::TraceDivergence d = trace::align_traces(flags.a, flags.b);
-    std::cout << render_console(d);
-    std::cout.flush();
+    // The report file first: a console cut short (`| head`) must not cost it.
     if (!flags.json_path.empty()) {
         nlohmann::json j = trace::divergence_json(d);
         j["detaudit_trace_diff"] = 1;
@@ -54,8 +56,11 @@ int execute(const TraceDiffFlags& flags) {
         nlohmann::json rows = nlohmann::json::array();
         for (const trace::DifferingRecord& r : d.table) rows.push_back(trace::differing_record_json(r));
         j["records"] = rows;
-        write_file_atomically(flags.json_path, j.dump(2) + "\n");
+        write_report({"--json", flags.json_path}, j.dump(2) + "\n");
     }
+    // Record names come from the traced program: escaped like every console text from programs.
+    (!flags.json_path.empty() && report_goes_to_stdout(flags.json_path) ? std::cerr : std::cout)
+        << escape_for_terminal(render_console(d), Newlines::keep) << std::flush;
     return d.identical() ? exit_code::k_ok : exit_code::k_expectation_failed;
 }
 
@@ -71,8 +76,9 @@ void add_trace_diff_command(CLI::App& cli, Action& action) {
     cmd->add_option("B", flags->b, "The other trace")->required();
     cmd->add_option("--json", flags->json_path,
                     "Write the divergence and the first 64 differing records as JSON here "
-                    "(docs/trace-diff.schema.json; written atomically)")
-        ->type_name("PATH");
+                    "(docs/trace-diff.schema.json; written atomically); - is stdout")
+        ->type_name("PATH")
+        ->check(non_empty_path());
     cmd->footer("Exit codes: 0 the traces are identical, 1 they differ (a record or the path), 2 bad input "
                 "(missing, truncated or malformed trace, unknown version, duplicate seq).");
     cmd->callback([flags, &action] { action = [flags] { return execute(*flags); }; });

@@ -5,6 +5,7 @@
 #include <iostream>
 #include "audit/plan.hpp"
 #include "backends/host_backend.hpp"
+#include "compare/diff_text.hpp"
 #include "exec/placeholders.hpp"
 #include "report/terminal_text.hpp"
 #include "scenario/axes.hpp"
@@ -48,7 +49,8 @@ void print_commands(const PlannedOp& p, const Plan& plan) {
 void print_plan(const Scenario& s, const Plan& plan) {
     std::cout << s.path << ": valid, " << s.operations.size() << " operation" << (s.operations.size() == 1 ? "" : "s")
               << ", " << plan.variants.size() << " variant" << (plan.variants.size() == 1 ? "" : "s") << ", "
-              << plan.cells.size() << " cells, " << plan.total_runs << " runs, peak memory about "
+              << count_text(plan.cells.size(), "cell", "cells") << ", " << count_text(plan.total_runs, "run", "runs")
+              << ", peak memory about "
               << format_bytes(plan.peak_bytes)
               << (std::any_of(s.operations.begin(), s.operations.end(), [](const OpSpec& op) { return op.kind == "exec"; })
                       ? " plus what exec outputs need"
@@ -68,15 +70,17 @@ void print_plan(const Scenario& s, const Plan& plan) {
             if (runs_on([&, &axis = axis](const std::string& b) { return axis_applies_to(axis, b); }))
                 settings += " " + axis + "=" + axis_value_text(value); // env.NAME null: "unset"
         const bool has_cells = runs_on([](const std::string&) { return true; });
-        std::cout << "  variant " << v.name << ":"
-                  << (!has_cells ? " no operation runs with it" : settings.empty() ? " no setting applies" : settings)
+        std::cout << "  variant " << escape_for_terminal(v.name) << ":"
+                  << (!has_cells            ? " no operation runs with it"
+                      : settings.empty()    ? " no setting applies"
+                                            : escape_for_terminal(settings))
                   << "\n";
     }
     for (const auto& p : plan.ops) {
         std::string backends;
         for (const auto& b : p.backends) backends += (backends.empty() ? "" : ",") + b;
         std::cout << "  " << p.op->id << ": " << p.op->kind << "/" << p.op->algorithm << " on " << backends << ", "
-                  << p.cells << " cells x " << p.op->runs << " runs, memory "
+                  << count_text(p.cells, "cell", "cells") << " x " << count_text(p.op->runs, "run", "runs") << ", memory "
                   << (p.op->kind == "exec" ? "as its output files need" : "about " + format_bytes(p.estimated_bytes))
                   << (p.op->kind == "exec" ? "" : " " + p.op->params.dump()) << "\n";
         if (p.op->kind == "exec") print_commands(p, plan);

@@ -84,7 +84,8 @@ Json attribution_json(const Attribution& a) {
         Json changes = Json::array();
         for (const auto& c : effect.changes)
             changes.push_back(Json{{"from", c.from}, {"to", c.to}, {"identical", c.identical},
-                                   {"max_ulp", c.max_ulp}, {"differing_fraction", c.differing_fraction},
+                                   {"max_ulp", c.raw_bytes ? Json(nullptr) : Json(c.max_ulp)}, // bytes: no magnitude
+                                   {"differing_fraction", c.differing_fraction},
                                    {"within_run_to_run_noise", c.within_noise}});
         axes.push_back(Json{{"axis", effect.axis}, {"changes_results", effect.changes_results}, {"changes", changes}});
     }

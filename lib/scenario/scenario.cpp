@@ -1,4 +1,6 @@
 #include "scenario.hpp"
+#include <cmath>
+#include <cstdint>
 #include "exec/output_files.hpp"
 
 namespace detaudit {
@@ -17,8 +19,13 @@ nlohmann::json Expectation::to_json() const {
     case Kind::tolerance: {
         nlohmann::json t = nlohmann::json::object();
         if (max_ulp) t["max_ulp"] = static_cast<uint64_t>(*max_ulp);
-        if (max_abs) t["max_abs"] = *max_abs;
-        if (max_rel) t["max_rel"] = *max_rel;
+        // As written: a whole-number bound reads 0, not 0.0 (the JSON report and the console).
+        const auto number = [](double v) -> nlohmann::json {
+            if (std::trunc(v) == v && std::fabs(v) < 9007199254740992.0) return static_cast<int64_t>(v);
+            return v;
+        };
+        if (max_abs) t["max_abs"] = number(*max_abs);
+        if (max_rel) t["max_rel"] = number(*max_rel);
         return t;
     }
     }

@@ -18,6 +18,12 @@
 namespace detaudit {
 namespace {
 
+// "an exec", "an elementwise", "a reduce": op kinds in messages.
+std::string with_article(const std::string& word) {
+    const bool vowel = !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + word;
+}
+
 const std::set<std::string> k_top_keys = {"detaudit", "name", "description", "seed", "runs", "backends",
                                           "vary", "vary_mode", "defaults", "operations"};
 const std::set<std::string> k_reserved_op_keys = {"id", "op", "algorithm", "expect", "runs",
@@ -276,7 +282,7 @@ private:
             if (!kind_has_param(kind, key)) {
                 std::vector<std::string> valid = param_names(kind);
                 for (const auto& r : k_reserved_op_keys) valid.push_back(r);
-                m_errors.fail(child_pointer(pointer, key), "unknown key for a " + op.kind + " operation (valid: " +
+                m_errors.fail(child_pointer(pointer, key), "unknown key for " + with_article(op.kind) + " operation (valid: " +
                                                                join_choices(valid) + ")");
             }
             given[key] = value;
@@ -316,7 +322,7 @@ private:
             for (std::size_t i = 0; i < backends.size(); ++i)
                 if (exec != (backends[i] == k_host))
                     m_errors.fail(child_pointer(p, i), exec ? "an exec operation runs on the host backend only, got \"" + backends[i] + "\""
-                                                            : "the host backend runs exec operations only; a " + kind +
+                                                            : "the host backend runs exec operations only; " + with_article(kind) +
                                                                   " operation runs on cpu or cuda");
             return backends;
         }
@@ -326,7 +332,7 @@ private:
         std::erase(backends, std::string(k_host)); // "host" in a shared list is for the exec ops
         if (backends.empty())
             m_errors.fail(from_defaults ? "/defaults/backends" : "/backends",
-                          "lists only host, which runs exec operations, but " + child_pointer(pointer, "op") + " is a " + kind +
+                          "lists only host, which runs exec operations, but " + child_pointer(pointer, "op") + " is " + with_article(kind) +
                               " operation (add cpu or cuda)");
         return backends;
     }

@@ -1,4 +1,5 @@
 #include "trace/trace_align.hpp"
+#include <filesystem>
 #include "common/error.hpp"
 #include "io/npy_reader.hpp"
 #include "trace/trace_reader.hpp"
@@ -31,6 +32,13 @@ DifferingRecord differing_record(const TraceRecord& a, const TraceRecord& b) {
 void add_value_stats(DifferingRecord& r) {
     if (r.values_a.empty() || r.values_b.empty()) return;
     try {
+        // Values files are named by the trace: a link or a FIFO there is refused, not followed or
+        // waited on (a FIFO would block the audit forever).
+        for (const std::string& path : {r.values_a, r.values_b}) {
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(path, ec)))
+                throw Error(ErrorKind::runtime, path + ": kept values must be a regular file (not a link, FIFO or device)");
+        }
         r.stats = compare_buffers(read_npy(r.values_a), read_npy(r.values_b));
     } catch (const Error& e) {
         r.stats_error = e.what();

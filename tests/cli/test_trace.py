@@ -3,6 +3,8 @@
 its root, different paths, exit codes (0 same, 1 differs, 2 bad input with one error line), --json
 against docs/trace-diff.schema.json; and the PyTorch example scenario (scenarios/pytorch-train.json)
 end to end: detaudit names the planted nondeterministic step as the root."""
+import glob
+import json
 import os
 import subprocess
 import sys
@@ -72,6 +74,25 @@ class TraceDiff(cc.CliTestCase):
         self.assertEqual(d["records"][1]["name"], "step 1/w")
         self.assertEqual(d["records"][1]["inputs"], "differ")
         self.assertEqual(d["later_differing_records"], d["differing_records"] - 1)
+
+    def test_report_paths_and_values_files_are_checked(self):
+        """--json over an input trace is refused (it overwrote the trace); a kept values file that
+        is a FIFO is refused, not waited on forever; a link is not followed."""
+        a = write_trace(self, "a.jsonl", PROGRAM.format(order="range(4)"), values="*total")
+        b = write_trace(self, "b.jsonl", PROGRAM.format(order="[3, 1, 2, 0]"), values="*total")
+        before = open(a, "rb").read()
+        r = self.detaudit("trace-diff", a, b, "--json", a, expect_rc=cc.EXIT_BAD_INPUT)
+        self.assertIn("--json", r.stderr)
+        self.assertEqual(open(a, "rb").read(), before)
+        values = sorted(glob.glob(a + ".values/*"))
+        self.assertTrue(values, "the helper kept values")
+        for v in values:
+            os.remove(v)
+            os.mkfifo(v)
+        r = self.detaudit("trace-diff", a, b, "--json", "-", expect_rc=cc.EXIT_EXPECTATION_FAILED, timeout=60)
+        d = json.loads(r.stdout)
+        self.assertIn("regular file", d["first"]["metrics_error"])
+        self.assertIn("first differs at #10", r.stderr, "the console goes to stderr when the report is stdout")
 
     def test_different_paths(self):
         a = write_trace(self, "a.jsonl", "import detaudit_trace as dt\nfor n in ['x', 'branch_a', 'y']: dt.record(n, 1.0)")

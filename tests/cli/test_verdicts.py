@@ -57,6 +57,9 @@ class Verdicts(cc.CliTestCase):
         # run_to_run and across_variants both cover the failed cell.
         self.assertEqual((s["expectations_passed"], s["expectations_errored"]), (0, 2), s)
         self.assertIn("2 unproven (a cell failed)", r.stdout)
+        listed = r.stdout.split("Unproven expectations (a cell they cover failed)\n", 1)[1]
+        self.assertIn("ERROR p:x.npy host run_to_run", listed)
+        self.assertNotIn("Passed expectations", r.stdout)
 
     def test_tolerances_on_integers_bools_and_bytes_fail_when_they_differ(self):
         """The issue's case: random int32 with {"max_ulp": 0} and random bytes with {"max_abs": 0}
