@@ -407,7 +407,8 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
             std::string what = fmt::format("{} {} {} (expected {})", shown_name(op), e.backend, e.axis,
                                            shown(expected_text(e.expected)));
             if (e.cells_failed) { // the library's verdict: a covered cell failed, whatever held
-                unproven += fmt::format("  {} {}: {}\n", paint("ERROR", Tone::bad, color), what, shown(e.detail));
+                unproven += fmt::format("  {} {}: a cell it covers failed (Errors above)\n", paint("ERROR", Tone::bad, color),
+                                        what);
             } else if (!e.evaluated) {
                 not_evaluated += fmt::format("  {}: {}\n", what, shown(e.detail));
             } else if (!e.held) {
@@ -420,7 +421,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         }
     }
     if (!failed.empty()) out += "\nFailed expectations\n" + failed;
-    if (!unproven.empty()) out += "\nUnproven expectations (a cell they cover failed)\n" + unproven;
+    if (options.verbose && !unproven.empty()) out += "\nUnproven expectations (a cell they cover failed)\n" + unproven;
     if (options.verbose && !passed.empty()) out += "\nPassed expectations\n" + passed;
     if (options.verbose && !not_evaluated.empty()) out += "\nNot evaluated\n" + not_evaluated;
 
