@@ -12,20 +12,13 @@
 #include "scenario/axes.hpp"
 #include "scenario/axis_use.hpp"
 #include "scenario/scenario_parser.hpp"
+#include "scenario_errors.hpp"
 
 using namespace detaudit;
 
 namespace {
 
-std::string error_of(const std::string& text) {
-    try {
-        parse_scenario_text(text, "s.json");
-    } catch (const Error& e) {
-        CHECK(e.kind() == ErrorKind::scenario);
-        return e.what();
-    }
-    return "no error";
-}
+using test::error_of;
 
 std::string op_error(const std::string& op) { return error_of(R"({"detaudit": 1, "operations": [)" + op + "]}"); }
 

@@ -3,19 +3,12 @@
 #include "common/error.hpp"
 #include "scenario/axes.hpp"
 #include "scenario/scenario_parser.hpp"
+#include "scenario_errors.hpp"
 
 using namespace detaudit;
 
 namespace {
-std::string error_of(const std::string& text) {
-    try {
-        parse_scenario_text(text, "s.json");
-    } catch (const Error& e) {
-        CHECK(e.kind() == ErrorKind::scenario);
-        return e.what();
-    }
-    return "no error";
-}
+using test::error_of;
 } // namespace
 
 TEST_CASE("a minimal scenario gets the documented defaults") {
