@@ -17,7 +17,9 @@ foreach(target IN LISTS detaudit_bundle_targets)
   set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/../lib")
   target_link_options(${target} PRIVATE "LINKER:--disable-new-dtags")
 endforeach()
-install(TARGETS ${detaudit_bundle_targets} RUNTIME DESTINATION bin COMPONENT bundle)
+# EXCLUDE_FROM_ALL: only `--component bundle` installs these; the package (cmake/Install.cmake) has
+# detaudit alone.
+install(TARGETS ${detaudit_bundle_targets} RUNTIME DESTINATION bin COMPONENT bundle EXCLUDE_FROM_ALL)
 
 # The bundle built from this build, unpacked elsewhere and checked there (tests/bundle): only where
 # it can be built, i.e. with the CUDA backend and the benchmarks (the release preset in CI).
