@@ -49,7 +49,7 @@ if(DETAUDIT_HELP2MAN)
            COMMAND ${DETAUDIT_PYTHON} -B ${PROJECT_SOURCE_DIR}/tests/package/test_man_page.py
                    $<TARGET_FILE:detaudit> ${PROJECT_SOURCE_DIR} ${detaudit_man_page}
                    ${PROJECT_BINARY_DIR}/tests/package/man)
-  set_tests_properties(package_man_page PROPERTIES LABELS package TIMEOUT 120)
+  set_tests_properties(package_man_page PROPERTIES LABELS package TIMEOUT 300)
 endif()
 add_test(NAME package_completion
          COMMAND ${DETAUDIT_PYTHON} -B ${PROJECT_SOURCE_DIR}/tests/package/test_completion.py
@@ -57,7 +57,8 @@ add_test(NAME package_completion
 add_test(NAME package_install
          COMMAND ${DETAUDIT_PYTHON} -B ${PROJECT_SOURCE_DIR}/tests/package/test_install.py
                  ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/tests/package/install)
-set_tests_properties(package_completion PROPERTIES LABELS package TIMEOUT 120)
+# Each completion starts detaudit twice: slow where it links the CUDA libraries on a busy machine.
+set_tests_properties(package_completion PROPERTIES LABELS package TIMEOUT 300)
 set_tests_properties(package_install PROPERTIES LABELS package TIMEOUT 300)
 
 # The Debian package: `cpack -G DEB` in the build directory. Depends come from dpkg-shlibdeps over
