@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: install packages, then build and test the release and the ASan+UBSan presets.
-# CI (.ci/run) calls exactly this.
+# The whole test suite: install packages, then build and test the release and the ASan+UBSan presets,
+# then build the Debian package from the release build, install, run and remove it
+# (scripts/check-package.sh). CI (.ci/run) calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
@@ -11,3 +12,4 @@ for preset in release asan; do
     cmake --build --preset "$preset" -j "$jobs"
     ctest --preset "$preset" -j "$jobs"
 done
+scripts/check-package.sh build/release
