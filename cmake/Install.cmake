@@ -57,8 +57,8 @@ add_test(NAME package_completion
 add_test(NAME package_install
          COMMAND ${DETAUDIT_PYTHON} -B ${PROJECT_SOURCE_DIR}/tests/package/test_install.py
                  ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/tests/package/install)
-# Each completion starts detaudit twice: slow where it links the CUDA libraries on a busy machine.
-set_tests_properties(package_completion PROPERTIES LABELS package TIMEOUT 300)
+# Each completion starts detaudit: seconds apiece where it links the CUDA libraries on a busy machine.
+set_tests_properties(package_completion PROPERTIES LABELS package TIMEOUT 600)
 set_tests_properties(package_install PROPERTIES LABELS package TIMEOUT 300)
 
 # The Debian package: `cpack -G DEB` in the build directory. Depends come from dpkg-shlibdeps over

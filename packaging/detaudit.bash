@@ -46,18 +46,16 @@ _detaudit() {
         prev=${COMP_WORDS[COMP_CWORD - 2]}
     fi
 
-    local top subcommands subcommand="" word i
-    top=$("$program" --help 2>/dev/null) || return 0
-    subcommands=$(_detaudit_subcommands <<<"$top")
+    # detaudit's own options take no values, so the first word that is not an option names the
+    # subcommand; its --help (one start of the program per completion) fails when it names none.
+    local subcommand="" help i
     for ((i = 1; i < COMP_CWORD; i++)); do
-        word=${COMP_WORDS[i]}
-        if [[ $word != -* ]] && grep -qxF -- "$word" <<<"$subcommands"; then
-            subcommand=$word
+        if [[ ${COMP_WORDS[i]} != -* ]]; then
+            subcommand=${COMP_WORDS[i]}
             break
         fi
     done
-    local help=$top
-    [[ -n $subcommand ]] && help=$("$program" "$subcommand" --help 2>/dev/null)
+    help=$("$program" ${subcommand:+"$subcommand"} --help 2>/dev/null) || return 0
     local options
     options=$(_detaudit_options <<<"$help")
 
@@ -79,7 +77,7 @@ _detaudit() {
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$(cut -d' ' -f1 <<<"$options")" -- "$cur")
     elif [[ -z $subcommand ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "$subcommands" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "$(_detaudit_subcommands <<<"$help")" -- "$cur")
     else
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")

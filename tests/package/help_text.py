@@ -1,9 +1,11 @@
 """Reads CLI11 --help texts the way a person does, independently of the shell and awk parsers in
 packaging/ and scripts/gen-man-page.sh that the package tests check."""
+import functools
 import re
 import subprocess
 
 
+@functools.lru_cache(maxsize=None)
 def help_text(binary, *subcommand):
     return subprocess.run([binary, *subcommand, "--help"], capture_output=True, text=True,
                           check=True, timeout=60).stdout
