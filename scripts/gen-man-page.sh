@@ -63,7 +63,7 @@ subcommands=$("$bin" --help | awk '/^[^ ]/ { in_list = ($0 ~ /^Subcommands:/); n
 [[ -n $subcommands ]] || { echo "gen-man-page.sh: $bin --help lists no subcommands" >&2; exit 1; }
 {
     echo "[COMMANDS]"
-    echo "Each subcommand takes its own options; \\fBdetaudit\\fR \\fISUBCOMMAND\\fR \\fB\\-\\-help\\fR prints them."
+    printf '%s\n' 'Each subcommand takes its own options; \fBdetaudit\fR \fISUBCOMMAND\fR \fB\-\-help\fR prints them.'
     for sub in $subcommands; do
         "$bin" "$sub" --help | help_to_man "$sub" "$top_footer"
     done
