@@ -29,3 +29,12 @@ if(TARGET detaudit_gpu_tests AND TARGET bench_cuda)
                    ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR} ${PROJECT_BINARY_DIR}/tests/bundle)
   set_tests_properties(gpu_bundle PROPERTIES LABELS bundle TIMEOUT 300)
 endif()
+
+# The CUDA plugin goes to lib/detaudit/, where detaudit looks for it ($ORIGIN/../lib/detaudit).
+# Its DT_RPATH $ORIGIN/.. is the bundle's lib/ (libstdc++ and the other copied libraries); cuBLAS
+# and cuRAND come from the machine, as for the programs in bin/.
+if(TARGET detaudit_cuda_plugin)
+  set_target_properties(detaudit_cuda_plugin PROPERTIES INSTALL_RPATH "$ORIGIN/..")
+  target_link_options(detaudit_cuda_plugin PRIVATE "LINKER:--disable-new-dtags")
+  install(TARGETS detaudit_cuda_plugin LIBRARY DESTINATION lib/detaudit COMPONENT bundle)
+endif()

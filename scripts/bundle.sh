@@ -5,6 +5,7 @@
 #
 # The archive holds one folder, detaudit-gpu-bundle/, with
 #   bin/        detaudit, detaudit_gpu_tests (tests/gpu), bench_cuda; RPATH $ORIGIN/../lib
+#   lib/detaudit/libdetaudit_cuda.so   the CUDA plugin detaudit loads for cuda cells; RPATH $ORIGIN/..
 #   lib/        every shared library they load that is neither glibc nor the CUDA driver or
 #               toolkit (found by walking ldd): fmt, zip, xxhash, OpenBLAS, gfortran, gomp, ...
 #   scenarios/  the example scenarios and their programs
@@ -22,7 +23,7 @@ archive=${2:-$build/detaudit-gpu-bundle.tar.gz}
 readonly name=detaudit-gpu-bundle
 readonly max_bytes=$((48 * 1024 * 1024))
 
-for program in app/detaudit tests/gpu/detaudit_gpu_tests bench/bench_cuda; do
+for program in app/detaudit tests/gpu/detaudit_gpu_tests bench/bench_cuda lib/detaudit/libdetaudit_cuda.so; do
     [[ -x $build/$program ]] || {
         echo "bundle.sh: $build/$program is missing: the bundle needs a build with the CUDA backend and" \
              "the benchmarks (cmake --preset release with the CUDA toolkit, then cmake --build --preset release)" >&2
@@ -55,7 +56,8 @@ is_system_library() {
 # every library; each is copied under the name the loader asks for (its soname), links resolved.
 declare -A copied=()
 missing=""
-for program in "$stage"/bin/*; do
+readonly plugin=$stage/lib/detaudit/libdetaudit_cuda.so
+for program in "$stage"/bin/* "$plugin"; do
     while read -r soname arrow path _; do
         [[ $arrow == "=>" ]] || continue
         is_system_library "$soname" && continue
@@ -76,7 +78,7 @@ strip --strip-unneeded "$stage"/lib/*.so.* 2>/dev/null || true
 
 # The bundled binaries must find every copied library inside the bundle and nothing else of ours
 # outside it: check what the loader resolves from the staged tree.
-for program in "$stage"/bin/*; do
+for program in "$stage"/bin/* "$plugin"; do
     while read -r soname arrow path _; do
         [[ $arrow == "=>" ]] || continue
         is_system_library "$soname" && continue
@@ -114,7 +116,7 @@ glibc_needed=$(for f in "$stage"/bin/* "$stage"/lib/*; do objdump -T "$f"; done 
     echo "cuRAND built against: $(json_value curand_built)   (loaded here: $(json_value curand_version))"
     echo "needs on the target: glibc >= ${glibc_needed#GLIBC_}, an NVIDIA driver for CUDA $(json_value runtime_version | cut -d' ' -f1)" \
          "and these CUDA libraries (found by the loader or in /usr/local/cuda):"
-    for program in "$stage"/bin/*; do ldd "$program"; done | awk '{print $1}' |
+    for program in "$stage"/bin/* "$plugin"; do ldd "$program"; done | awk '{print $1}' |
         grep -E '^lib(cublas|cublasLt|curand)\.so' | sort -u | sed 's/^/  /'
     echo "bundled libraries (lib/), from:"
     for soname in $(printf '%s\n' "${!copied[@]}" | sort); do

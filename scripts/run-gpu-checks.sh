@@ -85,7 +85,8 @@ if [[ -n $glibc_needed && -n $glibc_here && $(printf '%s\n' "$glibc_needed" "$gl
     say "glibc $glibc_here is older than the $glibc_needed this bundle was built with: its programs cannot start here" \
         "(build the bundle on an older distribution)"
 fi
-missing_cuda_libraries() { ldd "$bin/detaudit" "$bin/detaudit_gpu_tests" 2>/dev/null | awk '/=> not found/ {print $1}' | sort -u; }
+# The CUDA libraries are needed by the CUDA plugin (lib/detaudit/), which detaudit loads for cuda cells.
+missing_cuda_libraries() { ldd "$here/lib/detaudit/libdetaudit_cuda.so" "$bin/bench_cuda" 2>/dev/null | awk '/=> not found/ {print $1}' | sort -u; }
 for soname in $(missing_cuda_libraries); do
     roots=$(python3 -c 'import site; print("\n".join(p + "/nvidia" for p in site.getsitepackages()))' 2>/dev/null)
     found=$(find $roots /usr/local/cuda /usr/local/cuda-* /opt/cuda* -maxdepth 4 -name "$soname" 2>/dev/null | head -n 1)

@@ -2,6 +2,7 @@
 // the CPU's order (the CPU's bits); `atomic`, `tree` and `cub` are the GPU's own orders.
 #include <cub/device/device_reduce.cuh>
 #include <cstring>
+#include "kernels/common/binned_lanes.hpp"
 #include "kernels/common/binned_sum.hpp"
 #include "kernels/common/lane_sum.hpp"
 #include "kernels_cuda.cuh"
@@ -10,7 +11,6 @@ namespace detaudit::kernels::cuda_detail {
 namespace {
 
 constexpr int k_max_block = 1024;
-constexpr std::size_t k_reproducible_tile = 8; // values per thread per step of `reproducible`
 
 // Sum of one grid-stride share per thread, then a shared-memory halving tree over the block
 // (blockDim.x is a multiple of 32 up to 1024; the tree handles any such size). Fixed order for a
@@ -76,37 +76,28 @@ template <typename T> __global__ void blocked_chunks_kernel(const T* x, std::siz
         if (c < chunks && lane == 0) partials[c] = acc;
     }
 }
+// One thread: `blocked`'s documented order adds the chunk partials left to right (the CPU's
+// combine_in_order), a chain no parallel tree reproduces bit for bit; it is n / 4096 adds.
 template <typename T> __global__ void combine_in_order_kernel(const T* partials, std::size_t count, T* out) {
-    *out = combine_in_order(partials, count); // one thread: chunk order, as the CPU
+    *out = combine_in_order(partials, count);
 }
 
-// `reproducible`: each thread deposits a grid-stride share of tiles of k_reproducible_tile values
-// into its own accumulator, as the CPU deposits its blocks (one raise of the top bin and one scale
-// per tile: binned_deposit_finite_block, the CPU's routine; tiles holding NaN or Inf element by
-// element); the block's accumulators are merged by a tree, the blocks' by one thread. Deposits and
-// merges are exact integer arithmetic, so neither the split nor the merge order changes the bits
-// (the CPU's).
+// `reproducible`: each warp deposits a grid-stride share of spans of 32 * k_binned_tile values,
+// lane l taking the span's elements l, l + 32, ... (kernels/common/binned_lanes.hpp: each load of
+// the warp reads 32 consecutive values) into its own accumulator, as the CPU deposits its blocks
+// (one raise of the top bin and one scale per tile: binned_deposit_finite_block, the CPU's routine;
+// tiles holding NaN or Inf element by element); the block's accumulators are merged by a tree, the
+// blocks' by one thread. Deposits and merges are exact integer arithmetic, so neither the split nor
+// the merge order changes the bits (the CPU's).
 template <typename T> __global__ void reproducible_pass1_kernel(const T* x, std::size_t n, BinnedAccumulator<T>* partials) {
-    using Tr = FloatTraits<T>;
     extern __shared__ __align__(16) unsigned char shared_bytes[];
     auto* shared = reinterpret_cast<BinnedAccumulator<T>*>(shared_bytes);
     BinnedAccumulator<T> acc;
-    const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x * k_reproducible_tile;
-    for (std::size_t base = (static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x) * k_reproducible_tile;
-         base < n; base += stride) {
-        const std::size_t len = n - base < k_reproducible_tile ? n - base : k_reproducible_tile;
-        T tile[k_reproducible_tile];
-        typename Tr::Bits max_bits = 0;
-        for (std::size_t j = 0; j < len; ++j) {
-            tile[j] = x[base + j];
-            const auto b = to_bits(tile[j]) & Tr::k_abs_mask;
-            max_bits = b > max_bits ? b : max_bits;
-        }
-        if (max_bits >= Tr::k_exp_mask)
-            for (std::size_t j = 0; j < len; ++j) binned_deposit(acc, tile[j]);
-        else
-            binned_deposit_finite_block(acc, tile, len, max_bits);
-    }
+    const unsigned lane = threadIdx.x % k_binned_lanes; // blockDim.x is a multiple of 32 (check_block)
+    const std::size_t warp = (static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x) / k_binned_lanes;
+    const std::size_t warps = static_cast<std::size_t>(gridDim.x) * blockDim.x / k_binned_lanes;
+    for (std::size_t begin = warp * k_binned_span; begin < n; begin += warps * k_binned_span)
+        binned_lane_deposit_tile(acc, x, n, begin, lane);
     shared[threadIdx.x] = acc;
     __syncthreads();
     for (unsigned width = 1; width < blockDim.x; width *= 2) {

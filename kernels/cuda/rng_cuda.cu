@@ -2,7 +2,9 @@
 // bits), `curand_kernel` (per-thread curand_init, launch-dependent) and `curand` (cuRAND's
 // device generator).
 #include <curand_kernel.h>
+#include <type_traits>
 #include "kernels/common/philox.hpp"
+#include "kernels/common/philox_blocks.hpp"
 #include "kernels_cuda.cuh"
 
 namespace detaudit::kernels::cuda_detail {
@@ -27,44 +29,54 @@ __device__ NormalPairF64 box_muller_f64_device(uint32_t x0, uint32_t x1, uint32_
     return {sin(v * k_pi) * s, cos(v * k_pi) * s};
 }
 
-// f32 uniform: thread per Philox block, four consecutive values (rng_philox's fast path).
-__global__ void philox_uniform_f32_kernel(uint64_t seed, float* out, std::size_t count) {
-    const std::size_t blocks = (count + 3) / 4;
+// One Philox block's 16 bytes of output, stored at once (one 128-bit store instead of four or
+// two scalar ones).
+struct alignas(16) BlockValuesF32 {
+    float v[4];
+};
+struct alignas(16) BlockValuesF64 {
+    double v[2];
+};
+template <typename T> using BlockValues = std::conditional_t<sizeof(T) == 4, BlockValuesF32, BlockValuesF64>;
+
+// Thread per Philox block (kernels/common/philox_blocks.hpp): the block's draws in rng_cpu's
+// order, the same conversions as its draw_values, written as one 16-byte store when the block lies
+// whole inside `out` and `out` is 16-byte aligned (cudaMalloc's is; a stream's slice may not be),
+// else value by value. Only the store width differs from a thread per draw.
+template <typename T>
+__global__ void philox_blocks_kernel(bool normal, uint64_t seed, T* out, std::size_t count) {
+    constexpr unsigned per_block = k_philox_values_per_block<T>;
+    const std::size_t blocks = (count + per_block - 1) / per_block;
+    const bool aligned = reinterpret_cast<uintptr_t>(out) % 16 == 0;
     const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
     for (std::size_t b = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; b < blocks; b += stride) {
         const Philox4x32 r = philox_block(seed, b);
-        for (std::size_t j = 0; j < 4 && 4 * b + j < count; ++j) out[4 * b + j] = uniform_f32(r.v[j]);
-    }
-}
-
-// Every other (dtype, distribution): thread per draw, the draw's words as rng_cpu's draw_values.
-template <typename T>
-__global__ void philox_draws_kernel(bool normal, uint64_t seed, T* out, std::size_t count) {
-    const std::size_t per_draw = normal ? 2 : 1;
-    const uint64_t words = sizeof(T) == 4 ? (normal ? 2 : 1) : (normal ? 4 : 2);
-    const std::size_t draws = (count + per_draw - 1) / per_draw;
-    const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
-    for (std::size_t d = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; d < draws; d += stride) {
-        const uint64_t first_word = d * words;
-        const Philox4x32 block = philox_block(seed, first_word >> 2);
-        const uint32_t* w = block.v + (first_word & 3); // draws never straddle a block
-        const std::size_t slot = d * per_draw;
-        if constexpr (sizeof(T) == 4) {
-            if (!normal) {
-                out[slot] = uniform_f32(w[0]);
+        BlockValues<T> values;
+        for (unsigned slot = 0; slot < per_block; slot += philox_values_per_draw<T>(normal)) {
+            const uint32_t* w = r.v + philox_block_word_of<T>(normal, slot);
+            if constexpr (sizeof(T) == 4) {
+                if (!normal) {
+                    values.v[slot] = uniform_f32(w[0]);
+                } else {
+                    const NormalPairF32 p = box_muller_f32_device(w[0], w[1]);
+                    values.v[slot] = p.first;
+                    values.v[slot + 1] = p.second;
+                }
             } else {
-                const NormalPairF32 p = box_muller_f32_device(w[0], w[1]);
-                out[slot] = p.first;
-                if (slot + 1 < count) out[slot + 1] = p.second;
+                if (!normal) {
+                    values.v[slot] = uniform_f64(w[0], w[1]);
+                } else {
+                    const NormalPairF64 p = box_muller_f64_device(w[0], w[1], w[2], w[3]);
+                    values.v[slot] = p.first;
+                    values.v[slot + 1] = p.second;
+                }
             }
+        }
+        const std::size_t first = b * per_block;
+        if (aligned && first + per_block <= count) {
+            *reinterpret_cast<BlockValues<T>*>(out + first) = values;
         } else {
-            if (!normal) {
-                out[slot] = uniform_f64(w[0], w[1]);
-            } else {
-                const NormalPairF64 p = box_muller_f64_device(w[0], w[1], w[2], w[3]);
-                out[slot] = p.first;
-                if (slot + 1 < count) out[slot + 1] = p.second;
-            }
+            for (unsigned j = 0; j < per_block && first + j < count; ++j) out[first + j] = values.v[j];
         }
     }
 }
@@ -85,15 +97,8 @@ __global__ void curand_kernel_kernel(bool normal, uint64_t seed, T* out, std::si
 
 template <typename T>
 void rng_philox(Distribution d, uint64_t seed, T* out, std::size_t count, const Launch& l, cudaStream_t stream) {
-    if constexpr (sizeof(T) == 4) {
-        if (d == Distribution::uniform) {
-            philox_uniform_f32_kernel<<<l.grid, l.block, 0, stream>>>(seed, out, count);
-            DETAUDIT_CHECK_LAUNCH("philox_uniform_f32_kernel launch");
-            return;
-        }
-    }
-    philox_draws_kernel<T><<<l.grid, l.block, 0, stream>>>(d == Distribution::normal, seed, out, count);
-    DETAUDIT_CHECK_LAUNCH("philox_draws_kernel launch");
+    philox_blocks_kernel<T><<<l.grid, l.block, 0, stream>>>(d == Distribution::normal, seed, out, count);
+    DETAUDIT_CHECK_LAUNCH("philox_blocks_kernel launch");
 }
 
 template <typename T>

@@ -3,6 +3,7 @@
 // sum each bin's run of values in input order (sequential_sum, the CPU sorted's order) or with the
 // binned accumulator (order-independent): both give the CPU's bits.
 #include <cub/device/device_radix_sort.cuh>
+#include "kernels/common/binned_lanes.hpp"
 #include "kernels/common/binned_sum.hpp"
 #include "kernels/common/lane_sum.hpp"
 #include "kernels_cuda.cuh"
@@ -44,6 +45,36 @@ __global__ void segment_sum_kernel(const uint64_t* keys, const T* sorted, std::s
             for (std::size_t i = lo; i < hi; ++i) binned_deposit(acc, sorted[i]);
             bins[b] = binned_finalize(acc);
         }
+    }
+}
+
+// `reproducible` with a warp per bin (kernels/common/binned_lanes.hpp: 32 strided lane
+// accumulators merged in a fixed tree, the bits of the in-order deposit), so a crowded bin (the
+// default `hot` index puts about a million values in one) is deposited 32 values at a time, with
+// coalesced loads, instead of by one thread. The lanes' accumulators meet in dynamic shared memory,
+// blockDim.x accumulators per block; a partial last warp of an odd block size stays idle.
+template <typename T>
+__global__ void segment_binned_warp_kernel(const uint64_t* keys, const T* sorted, std::size_t n, T* bins,
+                                           std::size_t nbins) {
+    extern __shared__ unsigned char shared_raw[];
+    auto* shared = reinterpret_cast<BinnedAccumulator<T>*>(shared_raw);
+    const unsigned warps_per_block = blockDim.x / k_binned_lanes;
+    const unsigned warp = threadIdx.x / k_binned_lanes, lane = threadIdx.x % k_binned_lanes;
+    if (warp >= warps_per_block) return;
+    BinnedAccumulator<T>* lanes = shared + warp * k_binned_lanes;
+    const std::size_t warps = static_cast<std::size_t>(gridDim.x) * warps_per_block;
+    for (std::size_t b = static_cast<std::size_t>(blockIdx.x) * warps_per_block + warp; b < nbins; b += warps) {
+        const std::size_t lo = lower_bound(keys, n, b), hi = lower_bound(keys, n, b + 1);
+        BinnedAccumulator<T> mine;
+        binned_lane_deposit(mine, sorted + lo, hi - lo, lane);
+        lanes[lane] = mine;
+        __syncwarp();
+        for (unsigned offset = k_binned_lanes / 2; offset > 0; offset /= 2) {
+            binned_lane_merge_step(lanes, lane, offset);
+            __syncwarp();
+        }
+        if (lane == 0) bins[b] = lo == hi ? T(0) : binned_finalize(lanes[0]);
+        __syncwarp(); // lanes[0] is read before the next bin overwrites it
     }
 }
 
@@ -93,6 +124,15 @@ void scatter_add_sorted(const T* values, const int64_t* index, std::size_t n, T*
                                           static_cast<int64_t>(n), 0, key_bits(nbins), s),
           "cub::DeviceRadixSort::SortPairs");
     DETAUDIT_CHECK_LAUNCH("cub::DeviceRadixSort::SortPairs launch");
+    // `sorted` keeps one thread per bin: its documented order is each bin's values added one after
+    // another in input order, which no split over threads can reproduce bit for bit.
+    if (reproducible && l.block >= static_cast<int>(k_binned_lanes)) {
+        const std::size_t shared_bytes = static_cast<std::size_t>(l.block) / k_binned_lanes * k_binned_lanes *
+                                         sizeof(BinnedAccumulator<T>);
+        segment_binned_warp_kernel<T><<<l.grid, l.block, shared_bytes, s>>>(keys, sorted, n, bins, nbins);
+        DETAUDIT_CHECK_LAUNCH("segment_binned_warp_kernel launch");
+        return;
+    }
     segment_sum_kernel<T><<<l.grid, l.block, 0, s>>>(keys, sorted, n, bins, nbins, reproducible);
     DETAUDIT_CHECK_LAUNCH("segment_sum_kernel launch");
 }

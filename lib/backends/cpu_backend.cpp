@@ -10,7 +10,8 @@
 #include "kernels/cpu/scatter_cpu.hpp"
 #include "kernels/cpu/rng_cpu.hpp"
 #if DETAUDIT_WITH_CUDA
-#include "kernels/cuda/cuda_kernels.hpp" // cuRAND's host generator (no GPU needed)
+#include "cuda_plugin_loader.hpp"
+#include "kernels/cuda/cuda_plugin_abi.hpp" // cuRAND's host generator (no GPU needed)
 #endif
 
 namespace detaudit {
@@ -47,9 +48,15 @@ void run_rng(const OpSpec& op, T* out, std::size_t count, const kernels::CpuSett
     else if (op.algorithm == "shared_state") kernels::rng_shared_state(dist, op.seed, out, count, s);
 #if DETAUDIT_WITH_CUDA
     else if (op.algorithm == "curand") {
+        // libcurand comes with the CUDA plugin, loaded by the first curand cell: where it cannot
+        // be loaded the cell is skipped with the loader's reason, as a cuda cell would be.
+        const CudaPluginState& plugin = cuda_plugin();
+        if (!plugin.plugin)
+            throw RunSkipped("unavailable: cuRAND's host generator comes with the CUDA plugin, which could not be "
+                             "loaded: " + plugin.error);
         try {
-            kernels::rng_curand_host(dist, op.seed, op.params.value("offset", uint64_t(0)), out, count);
-        } catch (const kernels::CudaFailure& e) {
+            plugin.plugin->curand_host(dist, op.seed, op.params.value("offset", uint64_t(0)), out, count);
+        } catch (const std::runtime_error& e) { // kernels::CudaFailure, thrown inside the plugin
             throw Error(ErrorKind::runtime, std::string("cpu backend: ") + e.what());
         }
     }

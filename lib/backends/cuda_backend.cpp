@@ -3,8 +3,8 @@
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
 #include "kernels/cpu/elementwise_cpu.hpp"
-#include "kernels/cuda/cuda_kernels.hpp"
-#include "kernels/cuda/library_versions.hpp"
+#include "cuda_plugin_loader.hpp"
+#include "kernels/cuda/cuda_plugin_abi.hpp"
 
 namespace detaudit {
 namespace {
@@ -76,22 +76,30 @@ CudaBackend::CudaBackend() = default;
 CudaBackend::~CudaBackend() = default;
 
 BackendProbe CudaBackend::probe() {
-    const kernels::CudaProbeResult r = kernels::cuda_probe();
+    const CudaPluginState& plugin = cuda_plugin();
     BackendProbe p;
+    p.environment = {{"plugin", cuda_plugin_summary(plugin)}};
+    if (!plugin.plugin) {
+        // The toolkit's libraries or the plugin itself are missing here: the same skip as a
+        // machine without a GPU, with the loader's reason.
+        p.reason = "the CUDA plugin could not be loaded: " + plugin.error;
+        return p;
+    }
+    const kernels::CudaProbeResult r = plugin.plugin->probe();
     p.available = r.available;
     p.reason = r.reason;
     // The library versions are known without a GPU. `*_version` are the libraries this process
     // loaded (from `*_library`), `*_built` the headers compiled in: a bundle run on another
     // machine loads that machine's cuBLAS and cuRAND, which may not be the ones it was built with.
-    const kernels::CudaLibraryVersions libs = kernels::cuda_library_versions();
-    p.environment = {{"runtime_version", version_text(r.runtime_version) + " (linked statically)"},
+    const kernels::CudaLibraryVersions libs = plugin.plugin->library_versions();
+    p.environment.update({{"runtime_version", version_text(r.runtime_version) + " (linked statically)"},
                      {"driver_version", version_text(r.driver_version)},
                      {"cublas_version", cublas_version_text(libs.loaded_cublas)},
                      {"cublas_built", cublas_version_text(libs.built_cublas)},
                      {"cublas_library", libs.cublas_file.empty() ? "unknown" : libs.cublas_file},
                      {"curand_version", curand_version_text(libs.loaded_curand)},
                      {"curand_built", curand_version_text(libs.built_curand)},
-                     {"curand_library", libs.curand_file.empty() ? "unknown" : libs.curand_file}};
+                     {"curand_library", libs.curand_file.empty() ? "unknown" : libs.curand_file}});
     std::string differing;
     if (libs.loaded_cublas != libs.built_cublas) differing += " cuBLAS";
     if (libs.loaded_curand != libs.built_curand) differing += " cuRAND";
@@ -129,7 +137,11 @@ bool CudaBackend::supports(const OpSpec& op) const {
 
 void CudaBackend::prepare(const OpSpec& op, const OpInputs& inputs) {
     try {
-        if (!m_device) m_device = std::make_unique<kernels::CudaDevice>();
+        if (!m_device) {
+            const CudaPluginState& plugin = cuda_plugin();
+            if (!plugin.plugin) throw kernels::CudaFailure("the CUDA plugin could not be loaded: " + plugin.error);
+            m_device = plugin.plugin->open_session();
+        }
         std::vector<kernels::HostArray> arrays;
         for (const auto& b : inputs.buffers) arrays.push_back({b.data(), b.bytes().size()});
         const DType dtype = output_dtype(op.kind, op.params);
@@ -137,7 +149,9 @@ void CudaBackend::prepare(const OpSpec& op, const OpInputs& inputs) {
         for (std::size_t d : output_shape(op.kind, op.params)) elements *= d;
         // Prepared for one stream; a cuda.streams variant adds its streams' outputs when it runs.
         m_device->prepare(cuda_op_of(op), arrays, elements * dtype_size(dtype), 1);
-    } catch (const kernels::CudaFailure& e) {
+    } catch (const Error&) {
+        throw;
+    } catch (const std::runtime_error& e) { // kernels::CudaFailure, thrown inside the plugin
         throw Error(ErrorKind::runtime, std::string("cuda backend: ") + e.what());
     }
 }
@@ -150,7 +164,9 @@ double CudaBackend::run(const OpSpec& op, const Variant& variant, Buffer& out) {
     try {
         if (!m_device) throw kernels::CudaFailure("run before prepare");
         return m_device->run(cuda_op_of(op), launch, out.data(), out.bytes().size());
-    } catch (const kernels::CudaFailure& e) {
+    } catch (const Error&) {
+        throw;
+    } catch (const std::runtime_error& e) { // kernels::CudaFailure, thrown inside the plugin
         throw Error(ErrorKind::runtime, std::string("cuda backend: ") + e.what());
     }
 }

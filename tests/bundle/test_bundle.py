@@ -20,6 +20,7 @@ import unittest
 SOURCE_DIR = BUILD_DIR = SCRATCH_DIR = None
 MAX_ARCHIVE_BYTES = 48 * 1024 * 1024
 PROGRAMS = ("detaudit", "detaudit_gpu_tests", "bench_cuda")
+PLUGIN = os.path.join("lib", "detaudit", "libdetaudit_cuda.so")  # the CUDA plugin detaudit dlopens
 # Sonames that must come from the machine (glibc; the CUDA driver and toolkit): the same list as
 # bundle.sh's, written out again so that a mistake in one is caught by the other.
 SYSTEM = re.compile(r"^(linux-vdso|ld-linux[-\w]*|libc|libm|libmvec|libpthread|libdl|librt|libresolv|"
@@ -73,7 +74,7 @@ class Bundle(unittest.TestCase):
         self.assertIn("MiB", self.built.stdout)
         for name in PROGRAMS:
             self.assertTrue(os.access(self.path("bin", name), os.X_OK), name)
-        for rel in ("run-gpu-checks.sh", "README.md", "MANIFEST.txt", "build-env.json",
+        for rel in (PLUGIN, "run-gpu-checks.sh", "README.md", "MANIFEST.txt", "build-env.json",
                     "scenarios/gpu.json", "scenarios/reductions.json", "scenarios/pytorch-gpu.json",
                     "scenarios/programs/pytorch_gpu.py", "scenarios/programs/threads_and_hashes.py"):
             self.assertTrue(os.path.isfile(self.path(rel)), rel)
@@ -90,6 +91,9 @@ class Bundle(unittest.TestCase):
             rpaths = re.findall(r"\((RPATH|RUNPATH)\)\s+Library r\w*path: \[(.*)\]", dynamic)
             # DT_RPATH (inherited by the dependencies' lookups), exactly the bundle's lib/.
             self.assertEqual(rpaths, [("RPATH", "$ORIGIN/../lib")], f"{name}:\n{dynamic}")
+        dynamic = run(["readelf", "-d", self.path(PLUGIN)]).stdout
+        rpaths = re.findall(r"\((RPATH|RUNPATH)\)\s+Library r\w*path: \[(.*)\]", dynamic)
+        self.assertEqual(rpaths, [("RPATH", "$ORIGIN/..")], f"{PLUGIN}:\n{dynamic}")
 
     def assertResolvedInside(self, owner, loaded):
         lib = os.path.realpath(self.path("lib")) + os.sep
@@ -98,16 +102,20 @@ class Bundle(unittest.TestCase):
         self.assertEqual(outside, {}, f"{owner} loads these from outside the bundle")
 
     def test_ldd_resolves_inside_the_bundle(self):
-        for name in PROGRAMS + tuple(sorted(os.listdir(self.path("lib")))):
-            target = self.path("bin", name) if name in PROGRAMS else self.path("lib", name)
+        libs = tuple(sorted(n for n in os.listdir(self.path("lib")) if os.path.isfile(self.path("lib", n))))
+        for name in PROGRAMS + (PLUGIN,) + libs:
+            target = self.path("bin", name) if name in PROGRAMS else self.path(name) if name == PLUGIN else self.path("lib", name)
             with self.subTest(file=name):
                 r = run(["ldd", target], env=dict(os.environ, LD_LIBRARY_PATH=""))
                 self.assertNotIn("not found", r.stdout)
                 loaded = dict(re.findall(r"^\s*(\S+) => (\S+) \(", r.stdout, re.M))
                 if name == "detaudit":
                     self.assertIn("libopenblas.so.0", loaded)
-                if name in PROGRAMS:
+                if name in PROGRAMS or name == PLUGIN:
                     self.assertResolvedInside(name, loaded)
+                if name == "detaudit":
+                    self.assertFalse([n for n in loaded if n.startswith(("libcublas", "libcurand", "libcudart"))],
+                                     "detaudit itself links no CUDA library: the plugin does")
 
     def test_loader_maps_libraries_from_the_bundle(self):
         """LD_DEBUG=libs: what the dynamic loader really opens when each program runs."""
@@ -123,6 +131,9 @@ class Bundle(unittest.TestCase):
                 self.assertIn("libstdc++.so.6", loaded)
                 if name == "detaudit":
                     self.assertIn("libopenblas.so.0", loaded)
+                    # `env` asks about the GPU: the plugin is loaded, from the bundle.
+                    self.assertEqual(os.path.realpath(loaded.get("libdetaudit_cuda.so", "")),
+                                     os.path.realpath(self.path(PLUGIN)))
                 self.assertResolvedInside(name, loaded)
 
     def test_build_versions_are_recorded(self):

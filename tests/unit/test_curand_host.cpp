@@ -9,7 +9,8 @@
 #include "backends/cpu_backend.hpp"
 #include "catalog/catalog.hpp"
 #include "kernels/common/philox.hpp"
-#include "kernels/cuda/cuda_kernels.hpp"
+#include "backends/cuda_plugin_loader.hpp"
+#include "kernels/cuda/cuda_plugin_abi.hpp"
 #include "scenario/scenario_parser.hpp"
 
 using namespace detaudit;
@@ -40,6 +41,14 @@ template <typename T> bool same_bits(const std::vector<T>& a, const std::vector<
     return a.size() >= n && b.size() >= n && std::memcmp(a.data(), b.data(), n * sizeof(T)) == 0;
 }
 
+// detaudit's cpu `curand`: cuRAND's host generator as the CUDA plugin runs it.
+template <typename T> void curand_via_plugin(Distribution d, uint64_t seed, uint64_t offset, T* out, std::size_t n) {
+    const CudaPluginState& loaded = cuda_plugin();
+    INFO(cuda_plugin_summary(loaded));
+    REQUIRE(loaded.plugin != nullptr);
+    loaded.plugin->curand_host(d, seed, offset, out, n);
+}
+
 // Observed layout of cuRAND's host Philox generator (default ordering, CUDA 13): word q of its
 // stream (q = offset + position) is word q mod 4 of the Philox block with counter
 // (q div 2^18, 0, (q div 4) mod 2^16, 0) — 65536 subsequences (curand_init's), each advanced one
@@ -67,10 +76,10 @@ TEST_CASE("cpu curand equals libcurand's host generator (uniform and normal, f32
                     // cuRAND's normal generators need an even length: compare with the next one.
                     const std::size_t ask = d == Distribution::normal ? n + n % 2 : n;
                     std::vector<float> f(n);
-                    rng_curand_host(d, seed, offset, f.data(), n);
+                    curand_via_plugin(d, seed, offset, f.data(), n);
                     CHECK(same_bits(f, libcurand<float>(d, seed, offset, ask), n));
                     std::vector<double> g(n);
-                    rng_curand_host(d, seed, offset, g.data(), n);
+                    curand_via_plugin(d, seed, offset, g.data(), n);
                     CHECK(same_bits(g, libcurand<double>(d, seed, offset, ask), n));
                 }
             }
@@ -81,7 +90,7 @@ TEST_CASE("cpu curand uniform f32: cuRAND's host Philox stream, rebuilt from ker
         for (uint64_t offset : k_offsets) {
             const std::size_t n = 300001; // crosses the 2^18-word pass boundary
             std::vector<float> f(n);
-            rng_curand_host(Distribution::uniform, seed, offset, f.data(), n);
+            curand_via_plugin(Distribution::uniform, seed, offset, f.data(), n);
             std::size_t mismatches = 0;
             for (std::size_t i = 0; i < n; ++i)
                 mismatches += f[i] != uniform_f32(host_generator_word(seed, offset + i));
@@ -92,7 +101,7 @@ TEST_CASE("cpu curand uniform f32: cuRAND's host Philox stream, rebuilt from ker
 
 TEST_CASE("cpu curand: the first four words are philox's, the rest are not (documented difference)") {
     std::vector<float> curand(8), philox(8);
-    rng_curand_host(Distribution::uniform, 42, 0, curand.data(), 8);
+    curand_via_plugin(Distribution::uniform, 42, 0, curand.data(), 8);
     for (std::size_t i = 0; i < 8; ++i) philox[i] = uniform_f32(philox_word(42, i));
     CHECK(same_bits(curand, philox, 4));
     CHECK_FALSE(same_bits(std::vector<float>(curand.begin() + 4, curand.end()),
@@ -132,5 +141,6 @@ TEST_CASE("offset is curand's parameter only") {
         {"id": "p", "op": "rng", "algorithm": "philox"}, {"id": "c", "op": "rng", "algorithm": "curand"}]})", "x.json");
     CHECK_FALSE(s.operations[0].params.contains("offset"));
     CHECK(s.operations[1].params.at("offset") == 0);
-    CHECK(curand_library_version() > 0);
+    REQUIRE(cuda_plugin().plugin != nullptr);
+    CHECK(cuda_plugin().plugin->library_versions().loaded_curand > 0);
 }
