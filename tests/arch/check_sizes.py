@@ -20,7 +20,7 @@ SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".cu", ".cuh")
 
 # file -> (most lines, longest function) it may keep until it is split (issue 14).
 KNOWN_LARGE = {
-    "lib/catalog/catalog.cpp": (552, 136),
+    "lib/catalog/catalog.cpp": (MAX_FILE_LINES, 136),  # build_catalog(): the data table itself
     "lib/report/console_reporter.cpp": (448, 225),
     "lib/io/npy_reader.cpp": (628, MAX_FUNCTION_LINES),
     "lib/exec/process.cpp": (MAX_FILE_LINES, 127),
