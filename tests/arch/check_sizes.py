@@ -9,14 +9,13 @@ function sizes it may not exceed: the list may only shrink.
 
 usage: check_sizes.py SOURCE_DIR
 """
-import os
 import re
 import sys
 
+from arch_sources import run_check, source_files
+
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 80
-CHECKED = ("app", "lib", "kernels")
-SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".cu", ".cuh")
 
 # file -> (most lines, longest function) it may keep until it is split (issue 14).
 KNOWN_LARGE = {
@@ -98,36 +97,18 @@ def long_functions(text, limit):
 
 def violations(source_dir):
     found = []
-    for top in CHECKED:
-        for root, _, files in os.walk(os.path.join(source_dir, top)):
-            for name in sorted(files):
-                if not name.endswith(SOURCE_SUFFIXES):
-                    continue
-                path = os.path.join(root, name)
-                rel = os.path.relpath(path, source_dir)
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    text = f.read()
-                lines = text.count("\n")
-                limit, function_limit = KNOWN_LARGE.get(rel, (MAX_FILE_LINES, MAX_FUNCTION_LINES))
-                if lines > limit:
-                    found.append(f"{rel}: {lines} lines (at most {limit}): split it by job")
-                for start, length in long_functions(text, function_limit):
-                    found.append(f"{rel}:{start}: a function of {length} lines (at most {function_limit})")
+    for _, rel, text in source_files(source_dir):
+        lines = text.count("\n")
+        limit, function_limit = KNOWN_LARGE.get(rel, (MAX_FILE_LINES, MAX_FUNCTION_LINES))
+        if lines > limit:
+            found.append(f"{rel}: {lines} lines (at most {limit}): split it by job")
+        for start, length in long_functions(text, function_limit):
+            found.append(f"{rel}:{start}: a function of {length} lines (at most {function_limit})")
     return found
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    found = violations(sys.argv[1])
-    for v in found:
-        print(v)
-    if found:
-        print(f"{len(found)} size violation(s)", file=sys.stderr)
-        return 1
-    print("every file and function is within its size")
-    return 0
+    return run_check(__doc__, violations, "size violation(s)", "every file and function is within its size")
 
 
 if __name__ == "__main__":
