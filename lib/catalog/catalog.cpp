@@ -47,10 +47,8 @@ std::vector<AlgorithmSpec> rng_algorithms() {
          {{"cuda", DC::run_to_run}}}};
 }
 
-std::vector<KindSpec> build_catalog() {
-    using DC = DesignClass;
-    std::vector<KindSpec> kinds;
-    kinds.push_back(KindSpec{
+KindSpec rng_kind() {
+    return KindSpec{
         "rng",
         "Draws `count` random numbers from a seeded generator (op-level `seed` overrides the scenario's).",
         {{"distribution", ParamType::choice, "uniform", {"uniform", "normal"},
@@ -59,8 +57,12 @@ std::vector<KindSpec> build_catalog() {
          {"dtype", ParamType::dtype, "f32", {"f32", "f64"}, "element type of the output"},
          {"offset", ParamType::offset, 0, {}, "curand only: 32-bit words of cuRAND's stream skipped first "
           "(curandSetGeneratorOffset)"}},
-        rng_algorithms()});
-    kinds.push_back(KindSpec{
+        rng_algorithms()};
+}
+
+KindSpec reduce_kind() {
+    using DC = DesignClass;
+    return KindSpec{
         "reduce",
         "Sums `n` input values; the algorithm is the order of the additions.",
         {{"n", ParamType::count, 1048576, {}, "number of values summed"},
@@ -91,8 +93,12 @@ std::vector<KindSpec> build_catalog() {
          {"reproducible",
           "binned integer accumulation: the same bits for any thread count, schedule and input "
           "order; correctly rounded sum of the bits within 60 bits of the largest element",
-          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}}}});
-    kinds.push_back(KindSpec{
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}}}};
+}
+
+KindSpec matmul_kind() {
+    using DC = DesignClass;
+    return KindSpec{
         "matmul",
         "C = A·B, row-major (A is m×k, B is k×n); every C[i,j] a dot product over k.",
         {{"m", ParamType::count, 256, {}, "rows of A and C"},
@@ -123,8 +129,12 @@ std::vector<KindSpec> build_catalog() {
           "copies sharing one handle: run to run by cuBLAS's documentation",
           {{"cuda", DC::run_to_run}}},
          {"blas", "the system BLAS (OpenBLAS sgemm/dgemm), threads from cpu.threads: measured, not claimed",
-          {{"cpu", DC::unknown}}}}});
-    kinds.push_back(KindSpec{
+          {{"cpu", DC::unknown}}}}};
+}
+
+KindSpec scatter_add_kind() {
+    using DC = DesignClass;
+    return KindSpec{
         "scatter_add",
         "bins[index[i]] += values[i] for n values into `bins` slots (index_add_, scatter_add_, segment_sum).",
         {{"n", ParamType::count, 1048576, {}, "number of values scattered"},
@@ -142,8 +152,12 @@ std::vector<KindSpec> build_catalog() {
           "sequentially",
           {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
          {"reproducible", "per-bin order-independent binned accumulation",
-          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}}}});
-    kinds.push_back(KindSpec{
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}}}};
+}
+
+KindSpec elementwise_kind() {
+    using DC = DesignClass;
+    return KindSpec{
         "elementwise",
         "out[i] = f(x[i]) (pow: x[i]^y[i]) for a math function: what each function costs across platforms.",
         {{"function", ParamType::choice, "exp",
@@ -163,8 +177,12 @@ std::vector<KindSpec> build_catalog() {
           "cuda: CUDA's fast intrinsics (__expf, __logf, __sinf, ...) where one exists, else as libm; cpu: "
           "the C library, as libm (the CPU has no such variants): the reference the cross-backend "
           "comparison measures the intrinsics against",
-          {{"cpu", DC::variant_invariant}, {"cuda", DC::variant_invariant}}}}});
-    kinds.push_back(KindSpec{
+          {{"cpu", DC::variant_invariant}, {"cuda", DC::variant_invariant}}}}};
+}
+
+KindSpec exec_kind() {
+    using DC = DesignClass;
+    return KindSpec{
         "exec",
         "Runs your own program (argv, no shell) once per run and compares the files it writes into {out}: "
         ".npy/.npz arrays element by element, any other file byte by byte.",
@@ -180,8 +198,11 @@ std::vector<KindSpec> build_catalog() {
          {"trace", ParamType::flag, false, {},
           "set DETAUDIT_TRACE to {out}/trace.jsonl and report each differing comparison's first divergence "
           "(docs/trace.md)"}},
-        {{"program", "whatever the program does: measured, not claimed", {{"host", DC::unknown}}}}});
-    return kinds;
+        {{"program", "whatever the program does: measured, not claimed", {{"host", DC::unknown}}}}};
+}
+
+std::vector<KindSpec> build_catalog() {
+    return {rng_kind(), reduce_kind(), matmul_kind(), scatter_add_kind(), elementwise_kind(), exec_kind()};
 }
 
 } // namespace
