@@ -7,17 +7,16 @@
 // block (tests/unit/test_philox.cpp checks it against the per-draw one).
 #pragma once
 #include "host_device.hpp"
+#include "rng_layout.hpp"
 
 namespace detaudit::kernels {
 
+// rng_layout.hpp's draw layout, by block: words and values per draw are draw_layout's.
 template <typename T> DETAUDIT_HD constexpr unsigned philox_words_per_draw(bool normal) {
-    if constexpr (sizeof(T) == 4)
-        return normal ? 2 : 1;
-    else
-        return normal ? 4 : 2;
+    return static_cast<unsigned>(draw_layout<T>(normal ? Distribution::normal : Distribution::uniform).words);
 }
 template <typename T> DETAUDIT_HD constexpr unsigned philox_values_per_draw(bool normal) {
-    return normal ? 2 : 1;
+    return static_cast<unsigned>(draw_layout<T>(normal ? Distribution::normal : Distribution::uniform).values);
 }
 template <typename T> DETAUDIT_HD constexpr unsigned philox_draws_per_block(bool normal) {
     return 4 / philox_words_per_draw<T>(normal);

@@ -11,8 +11,6 @@
 
 namespace detaudit {
 
-class ScenarioErrors;
-
 enum class ParamType {
     count,              // a positive integer (element counts)
     offset,             // a non-negative integer
@@ -79,14 +77,6 @@ std::vector<const DesignCondition*> holding_conditions(const AlgorithmSpec& algo
 // Why a cell of kind/algorithm cannot run on `backend` in this build, "" when it can: the
 // algorithm is not implemented there, or this build lacks what it needs.
 std::string unavailable_reason(const std::string& kind, const std::string& algorithm, const std::string& backend);
-
-// Validates one op's parameters (the keys that are not reserved) and fills in defaults.
-// `op_pointer` is the op's JSON pointer; errors name the parameter's pointer, or its entry in
-// `pointer_overrides` (values inherited from /defaults are reported there).
-nlohmann::json normalise_params(const KindSpec& kind, const std::string& algorithm,
-                                const nlohmann::json& given, const std::string& op_pointer,
-                                const ScenarioErrors& errors,
-                                const std::map<std::string, std::string>& pointer_overrides = {});
 
 // What one run produces, from the normalised parameters.
 DType output_dtype(const std::string& kind, const nlohmann::json& params);

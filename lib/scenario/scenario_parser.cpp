@@ -1,4 +1,5 @@
 #include "scenario_parser.hpp"
+#include "op_params.hpp"
 #include <algorithm>
 #include <cctype>
 #include <cerrno>

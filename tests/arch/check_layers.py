@@ -12,6 +12,8 @@ import os
 import re
 import sys
 
+from arch_sources import run_check, source_files
+
 LIB = ["lib/" + f for f in ("audit", "backends", "scenario", "catalog", "report", "trace",
                              "compare", "exec", "io", "env", "common")]
 
@@ -40,7 +42,6 @@ ALLOWED = {
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
-SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".cu", ".cuh")
 
 
 def folder_of(rel_path):
@@ -62,39 +63,24 @@ def resolve(source_dir, including_file, target):
 
 def violations(source_dir):
     found = []
-    for top in ("app", "lib", "kernels"):
-        for root, _, files in os.walk(os.path.join(source_dir, top)):
-            for name in sorted(files):
-                if not name.endswith(SOURCE_SUFFIXES):
-                    continue
-                path = os.path.join(root, name)
-                rel = os.path.relpath(path, source_dir)
-                folder = folder_of(rel)
-                if folder is None:
-                    found.append(f"{rel}: folder not in the layer table of {__file__}")
-                    continue
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    text = f.read()
-                for target in INCLUDE.findall(text):
-                    target_rel = resolve(source_dir, path, target)
-                    if target_rel is None:
-                        continue  # a system or generated header
-                    target_folder = folder_of(target_rel)
-                    if target_folder in (None, folder) or target_folder in ALLOWED[folder]:
-                        continue
-                    found.append(f"{rel}: includes {target_rel} ({folder} may not depend on {target_folder})")
+    for path, rel, text in source_files(source_dir):
+        folder = folder_of(rel)
+        if folder is None:
+            found.append(f"{rel}: folder not in the layer table of {__file__}")
+            continue
+        for target in INCLUDE.findall(text):
+            target_rel = resolve(source_dir, path, target)
+            if target_rel is None:
+                continue  # a system or generated header
+            target_folder = folder_of(target_rel)
+            if target_folder in (None, folder) or target_folder in ALLOWED[folder]:
+                continue
+            found.append(f"{rel}: includes {target_rel} ({folder} may not depend on {target_folder})")
     return found
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    found = violations(os.path.abspath(sys.argv[1]))
-    for line in found:
-        print(line)
-    print(f"{len(found)} layering violation(s)" if found else "layers: every include goes down")
-    return 1 if found else 0
+    return run_check(__doc__, violations, "layering violation(s)", "layers: every include goes down")
 
 
 if __name__ == "__main__":
