@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <limits>
 #include "kernels/common/float_bits.hpp"
-#include "kernels/cpu/vector_clones.hpp"
 #include "lane_vectors.hpp"
 #include "range_stats.hpp"
 
@@ -108,10 +107,10 @@ template <typename T> DETAUDIT_LANES_INLINE void range_stats(const T* a, const T
     }
 }
 
-DETAUDIT_VECTOR_CLONES void f32_range_stats(const float* a, const float* b, std::size_t n, RangeTotals& t) {
+DETAUDIT_COMPARE_CLONES void f32_range_stats(const float* a, const float* b, std::size_t n, RangeTotals& t) {
     range_stats(a, b, n, t);
 }
-DETAUDIT_VECTOR_CLONES void f64_range_stats(const double* a, const double* b, std::size_t n, RangeTotals& t) {
+DETAUDIT_COMPARE_CLONES void f64_range_stats(const double* a, const double* b, std::size_t n, RangeTotals& t) {
     range_stats(a, b, n, t);
 }
 

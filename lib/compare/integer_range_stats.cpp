@@ -4,7 +4,6 @@
 // exactly; a bool is its truth value; raw bytes only count which differ). Per-lane maxima and
 // integer counts do not depend on the order, so the results equal the element-by-element ones.
 #include <type_traits>
-#include "kernels/cpu/vector_clones.hpp"
 #include "lane_vectors.hpp"
 #include "range_stats.hpp"
 
@@ -96,7 +95,7 @@ DETAUDIT_LANES_INLINE void range_stats(const T* a, const T* b, std::size_t n, Ra
 }
 
 #define DETAUDIT_INTEGER_CLONE(T, NAME)                                                                      \
-    DETAUDIT_VECTOR_CLONES void NAME##_value(const T* a, const T* b, std::size_t n, RangeTotals& t) {         \
+    DETAUDIT_COMPARE_CLONES void NAME##_value(const T* a, const T* b, std::size_t n, RangeTotals& t) {         \
         range_stats<T, IntegerKind::value>(a, b, n, t);                                                      \
     }                                                                                                        \
     void value_stats(const T* a, const T* b, std::size_t n, RangeTotals& t) { NAME##_value(a, b, n, t); }
@@ -110,10 +109,10 @@ DETAUDIT_INTEGER_CLONE(uint32_t, u32)
 DETAUDIT_INTEGER_CLONE(uint64_t, u64)
 #undef DETAUDIT_INTEGER_CLONE
 
-DETAUDIT_VECTOR_CLONES void truth_stats(const uint8_t* a, const uint8_t* b, std::size_t n, RangeTotals& t) {
+DETAUDIT_COMPARE_CLONES void truth_stats(const uint8_t* a, const uint8_t* b, std::size_t n, RangeTotals& t) {
     range_stats<uint8_t, IntegerKind::truth>(a, b, n, t);
 }
-DETAUDIT_VECTOR_CLONES void raw_stats(const uint8_t* a, const uint8_t* b, std::size_t n, RangeTotals& t) {
+DETAUDIT_COMPARE_CLONES void raw_stats(const uint8_t* a, const uint8_t* b, std::size_t n, RangeTotals& t) {
     range_stats<uint8_t, IntegerKind::raw>(a, b, n, t);
 }
 

@@ -6,6 +6,14 @@
 #include <cstdint>
 #include <cstring>
 
+// The comparison kernels are compiled once per vector width and picked at run time, as
+// kernels/cpu/vector_clones.hpp does for the CPU kernels (lib/compare may not include kernels/cpu).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define DETAUDIT_COMPARE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define DETAUDIT_COMPARE_CLONES
+#endif
+
 // The kernels' helpers are always inlined, so no vector crosses a call: the ABI note is moot.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
