@@ -8,10 +8,10 @@
 // block's lane sums are dropped and the caller deposits it again after raising the top, so every
 // element is cut at the top the block-wise scalar code would use.
 #pragma once
+#include "../common/binned_sum.hpp"
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include "../common/binned_sum.hpp"
 
 #pragma GCC diagnostic ignored "-Wpsabi" // always-inlined helpers: no vector crosses a call
 
@@ -44,7 +44,8 @@ template <std::size_t L> DETAUDIT_HD_HOT void widen_add(Vec<int64_t, 8>& into, V
     } else {
         const Vec<int32_t, 8> lo = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
         const Vec<int32_t, 8> hi = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
-        into += __builtin_convertvector(lo, Vec<int64_t, 8>) + __builtin_convertvector(hi, Vec<int64_t, 8>);
+        into += __builtin_convertvector(lo, Vec<int64_t, 8>) +
+                __builtin_convertvector(hi, Vec<int64_t, 8>);
     }
 }
 
@@ -102,8 +103,8 @@ DETAUDIT_HD_HOT void sum_pieces_f64(const double* x, std::size_t vectors, const 
 // Deposits x[0, n) at the accumulator's current top (acc.top_bin >= 0) into `limbs`, and returns
 // the largest magnitude's bits in the block; the caller keeps `limbs` only if that fits the top.
 template <typename T, bool k_two_step>
-DETAUDIT_HD_HOT typename FloatTraits<T>::Bits deposit_at_top(const T* x, std::size_t n, const BinScale<T>& s,
-                                                             int64_t limbs[3]) {
+DETAUDIT_HD_HOT typename FloatTraits<T>::Bits
+deposit_at_top(const T* x, std::size_t n, const BinScale<T>& s, int64_t limbs[3]) {
     using D = DepositVectors<T>;
     using Tr = FloatTraits<T>;
     constexpr std::size_t L = D::L;
@@ -117,7 +118,8 @@ DETAUDIT_HD_HOT typename FloatTraits<T>::Bits deposit_at_top(const T* x, std::si
         }
     }
     for (; i + 2 * L <= n; i += 2 * L) {
-        const auto a = load_vector<typename D::VF>(x + i), b = load_vector<typename D::VF>(x + i + L);
+        const auto a = load_vector<typename D::VF>(x + i),
+                   b = load_vector<typename D::VF>(x + i + L);
         const auto abs_a = load_vector<typename D::VB>(x + i) & Tr::k_abs_mask;
         const auto abs_b = load_vector<typename D::VB>(x + i + L) & Tr::k_abs_mask;
         max_bits = max_bits < abs_a ? abs_a : max_bits;
@@ -125,13 +127,16 @@ DETAUDIT_HD_HOT typename FloatTraits<T>::Bits deposit_at_top(const T* x, std::si
         typename D::VI32 pa[3], pb[3];
         vector_pieces<T, k_two_step>(a, s, pa);
         vector_pieces<T, k_two_step>(b, s, pb);
-        for (int j = 0; j < 3; ++j) widen_add<L>(sums[j], pa[j] + pb[j]);
+        for (int j = 0; j < 3; ++j)
+            widen_add<L>(sums[j], pa[j] + pb[j]);
     }
     typename FloatTraits<T>::Bits block_max = 0;
-    for (std::size_t l = 0; l < L; ++l) block_max = block_max < max_bits[l] ? max_bits[l] : block_max;
+    for (std::size_t l = 0; l < L; ++l)
+        block_max = block_max < max_bits[l] ? max_bits[l] : block_max;
     for (int j = 0; j < 3; ++j) {
         int64_t total = 0;
-        for (std::size_t l = 0; l < 8; ++l) total += sums[j][l];
+        for (std::size_t l = 0; l < 8; ++l)
+            total += sums[j][l];
         limbs[j] = total;
     }
     for (; i < n; ++i) { // fewer than two vectors left

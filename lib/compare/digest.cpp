@@ -2,7 +2,9 @@
 
 namespace detaudit {
 
-DigestStream::DigestStream() : m_ops(&xxh3_isa::best_ops()) { m_ops->reset(m_state); }
+DigestStream::DigestStream() : m_ops(&xxh3_isa::best_ops()) {
+    m_ops->reset(m_state);
+}
 
 void DigestStream::update(std::span<const std::byte> bytes) {
     if (!bytes.empty()) m_ops->update(m_state, bytes.data(), bytes.size());

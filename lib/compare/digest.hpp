@@ -1,10 +1,10 @@
 // Output digests: XXH3-128 (seed 0) of the raw little-endian bytes, printed as `xxhsum -H2` does.
 // Computed by xxhash.h compiled for the widest vector unit the CPU has (xxh3_isa.hpp).
 #pragma once
+#include "xxh3_isa.hpp"
 #include <cstddef>
 #include <span>
 #include <string>
-#include "xxh3_isa.hpp"
 
 namespace detaudit {
 

@@ -1,7 +1,7 @@
 #include "digest_compare.hpp"
-#include <algorithm>
 #include "digest.hpp"
 #include "range_stats.hpp"
+#include <algorithm>
 
 namespace detaudit {
 namespace {
@@ -13,9 +13,11 @@ constexpr std::size_t k_fused_chunk_bytes = 32768;
 } // namespace
 
 DigestedComparison digest_and_compare(const Buffer& reference, const Buffer& current) {
-    const bool comparable = reference.dtype() == current.dtype() && reference.shape() == current.shape();
+    const bool comparable =
+        reference.dtype() == current.dtype() && reference.shape() == current.shape();
     if (!comparable) { // compare_buffers reports the mismatch without reading elements
-        DigestedComparison result{digest_bytes(current.bytes()), compare_buffers(reference, current)};
+        DigestedComparison result{digest_bytes(current.bytes()),
+                                  compare_buffers(reference, current)};
         return result;
     }
     DigestedComparison result;

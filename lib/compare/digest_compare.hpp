@@ -2,8 +2,8 @@
 // reference, streamed chunk by chunk so that each chunk of the new output is hashed and compared
 // while it is in cache (the new output is read from memory once, not twice).
 #pragma once
-#include <string>
 #include "diff_stats.hpp"
+#include <string>
 
 namespace detaudit {
 

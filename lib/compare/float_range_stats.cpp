@@ -3,11 +3,11 @@
 // per-lane maxima and counters, so nothing depends on the lane order (maxima of exact values and
 // integer counts are associative): the results equal the element-by-element definition in
 // docs/algorithms.md bit for bit. Every value is computed in every lane and then selected.
-#include <algorithm>
-#include <limits>
 #include "kernels/common/float_bits.hpp"
 #include "lane_vectors.hpp"
 #include "range_stats.hpp"
+#include <algorithm>
+#include <limits>
 
 namespace detaudit {
 namespace {
@@ -33,19 +33,20 @@ template <typename T> struct FloatLanes {
 
 constexpr uint64_t k_thresholds[k_ulp_buckets - 1] = {1, 2, 4, 16, 256, 65536};
 
-template <typename T> DETAUDIT_LANES_INLINE typename FloatLanes<T>::VI64 key_of(typename FloatLanes<T>::VBits x) {
+template <typename T>
+DETAUDIT_LANES_INLINE typename FloatLanes<T>::VI64 key_of(typename FloatLanes<T>::VBits x) {
     using F = FloatLanes<T>;
     using Tr = FloatTraits<T>;
     const auto magnitude = __builtin_convertvector(x & Tr::k_abs_mask, typename F::VI64);
     // The sign bit spread over the lane (arithmetic shift), widened: -1 for negatives, else 0.
-    const auto sign = __builtin_convertvector(reinterpret_cast<typename F::VSigned>(x) >> (8 * sizeof(T) - 1),
-                                              typename F::VI64);
+    const auto sign = __builtin_convertvector(
+        reinterpret_cast<typename F::VSigned>(x) >> (8 * sizeof(T) - 1), typename F::VI64);
     return (magnitude ^ sign) - sign; // -magnitude where negative: the monotonic key
 }
 
 template <typename T>
-DETAUDIT_LANES_INLINE void vector_stats(typename FloatLanes<T>::VBits x, typename FloatLanes<T>::VBits y,
-                                        FloatLanes<T>& acc) {
+DETAUDIT_LANES_INLINE void vector_stats(typename FloatLanes<T>::VBits x,
+                                        typename FloatLanes<T>::VBits y, FloatLanes<T>& acc) {
     using F = FloatLanes<T>;
     using Tr = FloatTraits<T>;
     using VI64 = typename F::VI64;
@@ -71,7 +72,8 @@ DETAUDIT_LANES_INLINE void vector_stats(typename FloatLanes<T>::VBits x, typenam
     const VD magnitude = larger(ax, ay);
     const VD quotient = abs_diff / magnitude;
     const VD zero{}, inf = zero + std::numeric_limits<double>::infinity();
-    // magnitude == 0 → 0; infinite → inf (ordered comparisons: magnitude is never NaN in a valid lane).
+    // magnitude == 0 → 0; infinite → inf (ordered comparisons: magnitude is never NaN in a valid
+    // lane).
     const VD largest = zero + std::numeric_limits<double>::max();
     const VD rel = largest < magnitude ? inf : quotient; // infinite magnitude: inf
     // A zero magnitude (both ±0) has rel 0, as have lanes without a valid distance.
@@ -82,13 +84,15 @@ DETAUDIT_LANES_INLINE void vector_stats(typename FloatLanes<T>::VBits x, typenam
     acc.max_rel = larger(acc.max_rel, rel_mask ? rel : zero);
 }
 
-template <typename T> DETAUDIT_LANES_INLINE void range_stats(const T* a, const T* b, std::size_t n, RangeTotals& t) {
+template <typename T>
+DETAUDIT_LANES_INLINE void range_stats(const T* a, const T* b, std::size_t n, RangeTotals& t) {
     using F = FloatLanes<T>;
     constexpr std::size_t L = F::L;
     F acc;
     std::size_t i = 0;
     for (; i + L <= n; i += L) {
-        const auto x = lanes::load<typename F::VBits>(a + i), y = lanes::load<typename F::VBits>(b + i);
+        const auto x = lanes::load<typename F::VBits>(a + i),
+                   y = lanes::load<typename F::VBits>(b + i);
         if (lanes::any_nonzero(x ^ y)) vector_stats<T>(x, y, acc);
     }
     if (i < n) { // the tail, padded with equal lanes (which add nothing)
@@ -100,23 +104,30 @@ template <typename T> DETAUDIT_LANES_INLINE void range_stats(const T* a, const T
     for (std::size_t l = 0; l < L; ++l) {
         t.differing += acc.differing[l];
         t.nan_mismatches += acc.nan_mismatch[l];
-        for (std::size_t k = 0; k < k_ulp_buckets - 1; ++k) t.ge[k] += acc.ge[k][l];
+        for (std::size_t k = 0; k < k_ulp_buckets - 1; ++k)
+            t.ge[k] += acc.ge[k][l];
         t.max_ulp = t.max_ulp < acc.max_ulp[l] ? acc.max_ulp[l] : t.max_ulp;
         t.max_abs = t.max_abs < acc.max_abs[l] ? acc.max_abs[l] : t.max_abs;
         t.max_rel = t.max_rel < acc.max_rel[l] ? acc.max_rel[l] : t.max_rel;
     }
 }
 
-DETAUDIT_COMPARE_CLONES void f32_range_stats(const float* a, const float* b, std::size_t n, RangeTotals& t) {
+DETAUDIT_COMPARE_CLONES void f32_range_stats(const float* a, const float* b, std::size_t n,
+                                             RangeTotals& t) {
     range_stats(a, b, n, t);
 }
-DETAUDIT_COMPARE_CLONES void f64_range_stats(const double* a, const double* b, std::size_t n, RangeTotals& t) {
+DETAUDIT_COMPARE_CLONES void f64_range_stats(const double* a, const double* b, std::size_t n,
+                                             RangeTotals& t) {
     range_stats(a, b, n, t);
 }
 
 } // namespace
 
-void float_range_stats(const float* a, const float* b, std::size_t n, RangeTotals& t) { f32_range_stats(a, b, n, t); }
-void float_range_stats(const double* a, const double* b, std::size_t n, RangeTotals& t) { f64_range_stats(a, b, n, t); }
+void float_range_stats(const float* a, const float* b, std::size_t n, RangeTotals& t) {
+    f32_range_stats(a, b, n, t);
+}
+void float_range_stats(const double* a, const double* b, std::size_t n, RangeTotals& t) {
+    f64_range_stats(a, b, n, t);
+}
 
 } // namespace detaudit

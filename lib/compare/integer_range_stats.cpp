@@ -3,9 +3,9 @@
 // 64-bit lanes (docs/algorithms.md: an integer's ULP distance is |a - b|, computed modulo 2^64
 // exactly; a bool is its truth value; raw bytes only count which differ). Per-lane maxima and
 // integer counts do not depend on the order, so the results equal the element-by-element ones.
-#include <type_traits>
 #include "lane_vectors.hpp"
 #include "range_stats.hpp"
+#include <type_traits>
 
 namespace detaudit {
 namespace {
@@ -25,7 +25,8 @@ struct IntegerLanes {
     VD max_abs{}, max_rel{};
 };
 
-template <typename T, IntegerKind k_kind> DETAUDIT_LANES_INLINE void lane_stats(const T* a, const T* b, IntegerLanes& acc) {
+template <typename T, IntegerKind k_kind>
+DETAUDIT_LANES_INLINE void lane_stats(const T* a, const T* b, IntegerLanes& acc) {
     using Wide = std::conditional_t<std::is_signed_v<T>, VI64, VU64>;
     const auto va = lanes::load<Vec<T, k_lanes>>(a), vb = lanes::load<Vec<T, k_lanes>>(b);
     Wide x = __builtin_convertvector(va, Wide), y = __builtin_convertvector(vb, Wide);
@@ -36,7 +37,8 @@ template <typename T, IntegerKind k_kind> DETAUDIT_LANES_INLINE void lane_stats(
     }
     const VU64 down = reinterpret_cast<VU64>(x) - reinterpret_cast<VU64>(y);
     const VU64 diff = x > y ? down : -down; // modulo 2^64: exact also for i64 and u64
-    for (std::size_t k = 0; k < k_ulp_buckets - 1; ++k) acc.ge[k] -= reinterpret_cast<VU64>(diff >= k_thresholds[k]);
+    for (std::size_t k = 0; k < k_ulp_buckets - 1; ++k)
+        acc.ge[k] -= reinterpret_cast<VU64>(diff >= k_thresholds[k]);
     acc.max_ulp = larger(acc.max_ulp, diff);
     const VD zero{};
     const VD abs_diff = __builtin_convertvector(diff, VD);
@@ -49,7 +51,8 @@ template <typename T, IntegerKind k_kind> DETAUDIT_LANES_INLINE void lane_stats(
 }
 
 // Raw bytes: the number of non-zero bytes of each 64-bit word of a ^ b.
-DETAUDIT_LANES_INLINE void count_differing_bytes(const uint8_t* a, const uint8_t* b, IntegerLanes& acc) {
+DETAUDIT_LANES_INLINE void count_differing_bytes(const uint8_t* a, const uint8_t* b,
+                                                 IntegerLanes& acc) {
     VU64 w = lanes::load<VU64>(a) ^ lanes::load<VU64>(b);
     w |= w >> 4;
     w |= w >> 2;
@@ -64,7 +67,8 @@ DETAUDIT_LANES_INLINE void block_stats(const T* a, const T* b, IntegerLanes& acc
     if constexpr (k_kind == IntegerKind::raw) {
         count_differing_bytes(a, b, acc);
     } else {
-        for (std::size_t g = 0; g < per_block; g += k_lanes) lane_stats<T, k_kind>(a + g, b + g, acc);
+        for (std::size_t g = 0; g < per_block; g += k_lanes)
+            lane_stats<T, k_kind>(a + g, b + g, acc);
     }
 }
 
@@ -87,18 +91,22 @@ DETAUDIT_LANES_INLINE void range_stats(const T* a, const T* b, std::size_t n, Ra
     }
     for (std::size_t l = 0; l < k_lanes; ++l) {
         t.differing += acc.differing[l];
-        for (std::size_t k = 0; k < k_ulp_buckets - 1; ++k) t.ge[k] += acc.ge[k][l];
+        for (std::size_t k = 0; k < k_ulp_buckets - 1; ++k)
+            t.ge[k] += acc.ge[k][l];
         t.max_ulp = t.max_ulp < acc.max_ulp[l] ? acc.max_ulp[l] : t.max_ulp;
         t.max_abs = t.max_abs < acc.max_abs[l] ? acc.max_abs[l] : t.max_abs;
         t.max_rel = t.max_rel < acc.max_rel[l] ? acc.max_rel[l] : t.max_rel;
     }
 }
 
-#define DETAUDIT_INTEGER_CLONE(T, NAME)                                                                      \
-    DETAUDIT_COMPARE_CLONES void NAME##_value(const T* a, const T* b, std::size_t n, RangeTotals& t) {         \
-        range_stats<T, IntegerKind::value>(a, b, n, t);                                                      \
-    }                                                                                                        \
-    void value_stats(const T* a, const T* b, std::size_t n, RangeTotals& t) { NAME##_value(a, b, n, t); }
+#define DETAUDIT_INTEGER_CLONE(T, NAME)                                                            \
+    DETAUDIT_COMPARE_CLONES void NAME##_value(const T* a, const T* b, std::size_t n,               \
+                                              RangeTotals& t) {                                    \
+        range_stats<T, IntegerKind::value>(a, b, n, t);                                            \
+    }                                                                                              \
+    void value_stats(const T* a, const T* b, std::size_t n, RangeTotals& t) {                      \
+        NAME##_value(a, b, n, t);                                                                  \
+    }
 DETAUDIT_INTEGER_CLONE(int8_t, i8)
 DETAUDIT_INTEGER_CLONE(int16_t, i16)
 DETAUDIT_INTEGER_CLONE(int32_t, i32)
@@ -109,16 +117,19 @@ DETAUDIT_INTEGER_CLONE(uint32_t, u32)
 DETAUDIT_INTEGER_CLONE(uint64_t, u64)
 #undef DETAUDIT_INTEGER_CLONE
 
-DETAUDIT_COMPARE_CLONES void truth_stats(const uint8_t* a, const uint8_t* b, std::size_t n, RangeTotals& t) {
+DETAUDIT_COMPARE_CLONES void truth_stats(const uint8_t* a, const uint8_t* b, std::size_t n,
+                                         RangeTotals& t) {
     range_stats<uint8_t, IntegerKind::truth>(a, b, n, t);
 }
-DETAUDIT_COMPARE_CLONES void raw_stats(const uint8_t* a, const uint8_t* b, std::size_t n, RangeTotals& t) {
+DETAUDIT_COMPARE_CLONES void raw_stats(const uint8_t* a, const uint8_t* b, std::size_t n,
+                                       RangeTotals& t) {
     range_stats<uint8_t, IntegerKind::raw>(a, b, n, t);
 }
 
 } // namespace
 
-template <typename T> void integer_range_stats(const T* a, const T* b, std::size_t n, IntegerKind kind, RangeTotals& t) {
+template <typename T>
+void integer_range_stats(const T* a, const T* b, std::size_t n, IntegerKind kind, RangeTotals& t) {
     if constexpr (std::is_same_v<T, uint8_t>) {
         if (kind == IntegerKind::truth) return truth_stats(a, b, n, t);
         if (kind == IntegerKind::raw) return raw_stats(a, b, n, t);
@@ -126,7 +137,9 @@ template <typename T> void integer_range_stats(const T* a, const T* b, std::size
     value_stats(a, b, n, t);
 }
 
-#define DETAUDIT_INSTANTIATE(T) template void integer_range_stats<T>(const T*, const T*, std::size_t, IntegerKind, RangeTotals&);
+#define DETAUDIT_INSTANTIATE(T)                                                                    \
+    template void integer_range_stats<T>(const T*, const T*, std::size_t, IntegerKind,             \
+                                         RangeTotals&);
 DETAUDIT_INSTANTIATE(int8_t)
 DETAUDIT_INSTANTIATE(int16_t)
 DETAUDIT_INSTANTIATE(int32_t)

@@ -8,8 +8,10 @@
 
 // The comparison kernels are compiled once per vector width and picked at run time, as
 // kernels/cpu/vector_clones.hpp does for the CPU kernels (lib/compare may not include kernels/cpu).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define DETAUDIT_COMPARE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                             \
+    !defined(__SANITIZE_ADDRESS__)
+#define DETAUDIT_COMPARE_CLONES                                                                    \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define DETAUDIT_COMPARE_CLONES
 #endif
@@ -39,10 +41,13 @@ template <typename V> DETAUDIT_LANES_INLINE bool any_nonzero(V v) {
     W w;
     std::memcpy(&w, &v, sizeof w);
     uint64_t folded = 0;
-    for (std::size_t i = 0; i < words; ++i) folded |= w[i];
+    for (std::size_t i = 0; i < words; ++i)
+        folded |= w[i];
     return folded != 0;
 }
 
-template <typename V> DETAUDIT_LANES_INLINE V larger(V a, V b) { return a < b ? b : a; }
+template <typename V> DETAUDIT_LANES_INLINE V larger(V a, V b) {
+    return a < b ? b : a;
+}
 
 } // namespace detaudit::lanes

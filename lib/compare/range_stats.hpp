@@ -4,8 +4,8 @@
 // f16 and complex. compare_buffers and digest_and_compare feed whole buffers or cache-sized
 // chunks through it; the results do not depend on how a buffer is cut into ranges.
 #pragma once
-#include <cstddef>
 #include "diff_stats.hpp"
+#include <cstddef>
 
 namespace detaudit {
 
@@ -16,8 +16,8 @@ void compare_range(const Buffer& reference, const Buffer& other, std::size_t beg
                    DiffStats& s);
 
 // The scalar paths (f16, c64, c128), in diff_stats.cpp.
-void compare_components_range(const Buffer& reference, const Buffer& other, std::size_t begin, std::size_t end,
-                              DiffStats& s);
+void compare_components_range(const Buffer& reference, const Buffer& other, std::size_t begin,
+                              std::size_t end, DiffStats& s);
 
 // Lane totals of one range, folded into DiffStats by the caller. ge[k] counts the elements that
 // are no NaN mismatch and lie at least k_ulp_thresholds[k] ULP apart (the histogram follows).
@@ -33,6 +33,7 @@ void float_range_stats(const float* a, const float* b, std::size_t n, RangeTotal
 void float_range_stats(const double* a, const double* b, std::size_t n, RangeTotals& t);
 // value: integers; truth: bools; raw: bytes without magnitude (only which differ).
 enum class IntegerKind { value, truth, raw };
-template <typename T> void integer_range_stats(const T* a, const T* b, std::size_t n, IntegerKind kind, RangeTotals& t);
+template <typename T>
+void integer_range_stats(const T* a, const T* b, std::size_t n, IntegerKind kind, RangeTotals& t);
 
 } // namespace detaudit

@@ -8,7 +8,8 @@ const Ops& best_ops() {
     static const Ops ops = [] {
 #ifdef DETAUDIT_XXH3_X86_CLONES
         __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) return ops_avx512();
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+            return ops_avx512();
         if (__builtin_cpu_supports("avx2")) return ops_avx2();
 #endif
         return ops_default();

@@ -9,11 +9,19 @@ namespace {
 
 static_assert(sizeof(XXH3_state_t) <= k_state_bytes && alignof(XXH3_state_t) <= alignof(State));
 
-XXH3_state_t* as_state(State& s) { return reinterpret_cast<XXH3_state_t*>(s.bytes); }
-const XXH3_state_t* as_state(const State& s) { return reinterpret_cast<const XXH3_state_t*>(s.bytes); }
+XXH3_state_t* as_state(State& s) {
+    return reinterpret_cast<XXH3_state_t*>(s.bytes);
+}
+const XXH3_state_t* as_state(const State& s) {
+    return reinterpret_cast<const XXH3_state_t*>(s.bytes);
+}
 
-void reset(State& s) { XXH3_128bits_reset(as_state(s)); }
-void update(State& s, const void* data, std::size_t size) { XXH3_128bits_update(as_state(s), data, size); }
+void reset(State& s) {
+    XXH3_128bits_reset(as_state(s));
+}
+void update(State& s, const void* data, std::size_t size) {
+    XXH3_128bits_update(as_state(s), data, size);
+}
 Hash128 digest(const State& s) {
     const XXH128_hash_t h = XXH3_128bits_digest(as_state(s));
     return {h.low64, h.high64};
@@ -21,6 +29,8 @@ Hash128 digest(const State& s) {
 
 } // namespace
 
-Ops DETAUDIT_XXH3_OPS() { return {reset, update, digest}; }
+Ops DETAUDIT_XXH3_OPS() {
+    return {reset, update, digest};
+}
 
 } // namespace detaudit::xxh3_isa

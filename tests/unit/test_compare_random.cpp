@@ -3,15 +3,15 @@
 // dtype rich in NaNs (several payloads), ±0, infinities, subnormals and near neighbours, with
 // lengths that leave vector and chunk tails; and the one-pass digest_and_compare against
 // digest_bytes + compare_buffers for every dtype.
+#include "compare/diff_stats.hpp"
+#include "compare/digest.hpp"
+#include "compare/digest_compare.hpp"
+#include "kernels/common/philox.hpp"
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <type_traits>
-#include "compare/diff_stats.hpp"
-#include "compare/digest.hpp"
-#include "compare/digest_compare.hpp"
-#include "kernels/common/philox.hpp"
 
 using namespace detaudit;
 
@@ -26,8 +26,20 @@ struct Draws {
 template <typename T> T pick_float(Draws& d) {
     using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
     using L = std::numeric_limits<T>;
-    const T specials[] = {T(0), -T(0), L::infinity(), -L::infinity(), L::quiet_NaN(), -L::quiet_NaN(),
-                          L::denorm_min(), -L::denorm_min(), L::min(), -L::min(), L::max(), -L::max(), T(1), T(-1)};
+    const T specials[] = {T(0),
+                          -T(0),
+                          L::infinity(),
+                          -L::infinity(),
+                          L::quiet_NaN(),
+                          -L::quiet_NaN(),
+                          L::denorm_min(),
+                          -L::denorm_min(),
+                          L::min(),
+                          -L::min(),
+                          L::max(),
+                          -L::max(),
+                          T(1),
+                          T(-1)};
     const uint32_t kind = d.word() % 8;
     if (kind == 0) return specials[d.word() % std::size(specials)];
     Bits bits = static_cast<Bits>(d.wide());
@@ -63,10 +75,14 @@ template <typename T> T neighbour(T x, Draws& d) {
 template <typename T> T pick_integer(Draws& d) {
     const uint64_t w = d.wide();
     switch (d.word() % 4) {
-    case 0: return static_cast<T>(w);
-    case 1: return static_cast<T>(w % 5);
-    case 2: return std::numeric_limits<T>::min() + static_cast<T>(w % 3);
-    default: return std::numeric_limits<T>::max() - static_cast<T>(w % 3);
+    case 0:
+        return static_cast<T>(w);
+    case 1:
+        return static_cast<T>(w % 5);
+    case 2:
+        return std::numeric_limits<T>::min() + static_cast<T>(w % 3);
+    default:
+        return std::numeric_limits<T>::max() - static_cast<T>(w % 3);
     }
 }
 
@@ -80,7 +96,8 @@ template <typename T> T integer_neighbour(T x, Draws& d) {
 std::size_t bucket_of(uint64_t ulp) {
     const uint64_t edges[] = {0, 1, 3, 15, 255, 65535};
     std::size_t b = 0;
-    while (b < 6 && ulp > edges[b]) ++b;
+    while (b < 6 && ulp > edges[b])
+        ++b;
     return b;
 }
 
@@ -94,8 +111,10 @@ template <typename T> DiffStats reference_floats(const T* a, const T* b, std::si
         }
         ++s.differing_elements;
         if (std::isnan(a[i]) || std::isnan(b[i])) {
-            if (std::isnan(a[i]) != std::isnan(b[i])) ++s.nan_mismatches;
-            else ++s.ulp_histogram[0];
+            if (std::isnan(a[i]) != std::isnan(b[i]))
+                ++s.nan_mismatches;
+            else
+                ++s.ulp_histogram[0];
             continue;
         }
         // ULP distance: count the representable steps between them (ordered as integers).
@@ -120,14 +139,17 @@ template <typename T> DiffStats reference_floats(const T* a, const T* b, std::si
         if (ulp > s.max_ulp) s.max_ulp = ulp;
         const double x = a[i], y = b[i];
         const double abs_diff = std::fabs(x - y), magnitude = std::fmax(std::fabs(x), std::fabs(y));
-        const double rel = magnitude == 0 ? 0 : std::isinf(magnitude) ? INFINITY : abs_diff / magnitude;
+        const double rel = magnitude == 0          ? 0
+                           : std::isinf(magnitude) ? INFINITY
+                                                   : abs_diff / magnitude;
         if (abs_diff > s.max_abs) s.max_abs = abs_diff;
         if (rel > s.max_rel) s.max_rel = rel;
     }
     return s;
 }
 
-template <typename T> DiffStats reference_integers(const T* a, const T* b, std::size_t n, bool truth, bool raw) {
+template <typename T>
+DiffStats reference_integers(const T* a, const T* b, std::size_t n, bool truth, bool raw) {
     DiffStats s;
     for (std::size_t i = 0; i < n; ++i) {
         if (a[i] == b[i]) {
@@ -145,7 +167,8 @@ template <typename T> DiffStats reference_integers(const T* a, const T* b, std::
         const auto diff = static_cast<uint64_t>(x > y ? x - y : y - x);
         ++s.ulp_histogram[bucket_of(diff)];
         if (diff > s.max_ulp) s.max_ulp = diff;
-        const double magnitude = std::fmax(std::fabs(static_cast<double>(x)), std::fabs(static_cast<double>(y)));
+        const double magnitude =
+            std::fmax(std::fabs(static_cast<double>(x)), std::fabs(static_cast<double>(y)));
         const double abs_diff = static_cast<double>(diff);
         if (abs_diff > s.max_abs) s.max_abs = abs_diff;
         if (magnitude != 0 && abs_diff / magnitude > s.max_rel) s.max_rel = abs_diff / magnitude;
@@ -164,7 +187,9 @@ void check_same(const DiffStats& got, const DiffStats& want) {
 }
 
 // Runs of equal elements between differing ones, so whole vectors and chunks are skipped too.
-bool in_equal_run(std::size_t i, uint64_t seed) { return (i / 997 + seed) % 3 == 0; }
+bool in_equal_run(std::size_t i, uint64_t seed) {
+    return (i / 997 + seed) % 3 == 0;
+}
 
 const std::size_t k_lengths[] = {0, 1, 7, 8, 9, 15, 17, 63, 64, 65, 1000, 4099, 20011, 70001};
 
@@ -204,7 +229,8 @@ template <typename T> void check_integers(DType dtype, bool truth = false, bool 
 
 } // namespace
 
-TEST_CASE("vectorised comparison equals the element-by-element reference for every vectorised dtype") {
+TEST_CASE(
+    "vectorised comparison equals the element-by-element reference for every vectorised dtype") {
     check_floats<float>(DType::f32);
     check_floats<double>(DType::f64);
     check_integers<int8_t>(DType::i8);
@@ -219,10 +245,13 @@ TEST_CASE("vectorised comparison equals the element-by-element reference for eve
     check_integers<uint8_t>(DType::bytes, false, true);
 }
 
-TEST_CASE("the first difference is the lowest differing index, whatever vector or chunk it falls in") {
-    for (const std::size_t at : {std::size_t(0), std::size_t(5), std::size_t(4095), std::size_t(4096), std::size_t(40000)}) {
+TEST_CASE(
+    "the first difference is the lowest differing index, whatever vector or chunk it falls in") {
+    for (const std::size_t at : {std::size_t(0), std::size_t(5), std::size_t(4095),
+                                 std::size_t(4096), std::size_t(40000)}) {
         Buffer a(DType::f32, {50000});
-        for (std::size_t i = 0; i < 50000; ++i) a.as<float>()[i] = static_cast<float>(i);
+        for (std::size_t i = 0; i < 50000; ++i)
+            a.as<float>()[i] = static_cast<float>(i);
         Buffer b = a.clone();
         b.as<float>()[at] = -1.0f;
         b.as<float>()[49999] = -2.0f;
@@ -237,16 +266,17 @@ TEST_CASE("the first difference is the lowest differing index, whatever vector o
 }
 
 TEST_CASE("digest_and_compare is digest_bytes + compare_buffers in one pass, for every dtype") {
-    for (const DType dtype : {DType::f32, DType::f64, DType::f16, DType::c64, DType::c128, DType::bool_, DType::i8,
-                              DType::i16, DType::i32, DType::i64, DType::u8, DType::u16, DType::u32, DType::u64,
-                              DType::bytes}) {
+    for (const DType dtype : {DType::f32, DType::f64, DType::f16, DType::c64, DType::c128,
+                              DType::bool_, DType::i8, DType::i16, DType::i32, DType::i64,
+                              DType::u8, DType::u16, DType::u32, DType::u64, DType::bytes}) {
         const std::size_t n = 9001;
         Buffer a(dtype, {n}), b(dtype, {n});
         Draws d{static_cast<uint64_t>(dtype) + 5};
         for (std::size_t i = 0; i < a.size_bytes(); ++i) {
             const auto byte = static_cast<std::byte>(d.word());
             a.data()[i] = byte;
-            b.data()[i] = (i / 500) % 2 && d.word() % 50 == 0 ? static_cast<std::byte>(d.word()) : byte;
+            b.data()[i] =
+                (i / 500) % 2 && d.word() % 50 == 0 ? static_cast<std::byte>(d.word()) : byte;
         }
         INFO(dtype_name(dtype));
         const DigestedComparison fused = digest_and_compare(a, b);
@@ -256,7 +286,8 @@ TEST_CASE("digest_and_compare is digest_bytes + compare_buffers in one pass, for
         CHECK(fused.diff.elements == separate.elements);
         CHECK(fused.diff.raw_bytes == separate.raw_bytes);
         CHECK(fused.diff.first_difference.has_value() == separate.first_difference.has_value());
-        if (fused.diff.first_difference) CHECK(fused.diff.first_difference->index == separate.first_difference->index);
+        if (fused.diff.first_difference)
+            CHECK(fused.diff.first_difference->index == separate.first_difference->index);
     }
     const Buffer a(DType::f32, {4}), b(DType::f32, {2, 2});
     const DigestedComparison mismatch = digest_and_compare(a, b);
