@@ -127,8 +127,12 @@ deposit_at_top(const T* x, std::size_t n, const BinScale<T>& s, int64_t limbs[3]
         typename D::VI32 pa[3], pb[3];
         vector_pieces<T, k_two_step>(a, s, pa);
         vector_pieces<T, k_two_step>(b, s, pb);
+        // Added as unsigned: the discarded pass over a block with a larger element may wrap.
+        using VU32 = Vec<uint32_t, L>;
         for (int j = 0; j < 3; ++j)
-            widen_add<L>(sums[j], pa[j] + pb[j]);
+            widen_add<L>(sums[j],
+                         reinterpret_cast<typename D::VI32>(reinterpret_cast<VU32>(pa[j]) +
+                                                            reinterpret_cast<VU32>(pb[j])));
     }
     typename FloatTraits<T>::Bits block_max = 0;
     for (std::size_t l = 0; l < L; ++l)
