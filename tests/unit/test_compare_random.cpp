@@ -89,7 +89,10 @@ template <typename T> T pick_integer(Draws& d) {
 template <typename T> T integer_neighbour(T x, Draws& d) {
     const uint32_t kind = d.word() % 10;
     if (kind < 5) return x;
-    if (kind < 8) return static_cast<T>(x + static_cast<T>(d.word() % 300));
+    if (kind < 8) { // a few steps up, wrapping around (in unsigned arithmetic: no overflow)
+        using U = std::make_unsigned_t<T>;
+        return static_cast<T>(static_cast<U>(static_cast<U>(x) + static_cast<U>(d.word() % 300)));
+    }
     return pick_integer<T>(d);
 }
 
