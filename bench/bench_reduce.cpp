@@ -90,11 +90,13 @@ void run_dtype(const Options& options, Scoreboard& board, int threads, bool seri
                       options.log2_n, a.parallel ? threads : 1);
         std::snprintf(measured, sizeof measured, "%s  %.1f GB/s", format_timing(t).c_str(),
                       gigabytes_per_second(bytes, t.min_s));
-        // The issue's target: the order-independent f32 sum costs at most twice the fixed-order
-        // one, at the thread count the scenarios use (2); other lines are for information.
+        // Issue 12's targets for the order-independent sum against the fixed-order one: f32 at
+        // most 1.3x on the scenarios' 2 threads and 1.5x on one, f64 at most 1.5x on 2 threads;
+        // other lines are for information.
         std::optional<Target> target;
-        if (std::string(a.name) == "reproducible" && sizeof(T) == 4 && threads == k_threads)
-            target = Target{Target::Kind::at_most, 2.0};
+        if (std::string(a.name) == "reproducible" && (sizeof(T) == 4 || threads == k_threads))
+            target = Target{Target::Kind::at_most,
+                            sizeof(T) == 4 && threads == k_threads ? 1.3 : 1.5};
         board.line(label, measured, "ratio to anchor 'blocked'", t.min_s / anchor.min_s, target);
     }
 }
@@ -115,7 +117,7 @@ int main(int argc, char** argv) {
     std::printf("-- f64, %d threads --\n", k_threads);
     run_dtype<double>(options, board, k_threads, true);
     // One thread isolates compute cost from memory bandwidth (two threads may share one limit).
-    std::printf("-- f32, 1 thread (information) --\n");
+    std::printf("-- f32, 1 thread --\n");
     run_dtype<float>(options, board, 1, false);
     std::printf("-- f64, 1 thread (information) --\n");
     run_dtype<double>(options, board, 1, false);

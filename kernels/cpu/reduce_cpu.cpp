@@ -5,6 +5,7 @@
 #include <omp.h>
 #include "../common/binned_sum.hpp"
 #include "../common/lane_sum.hpp"
+#include "binned_deposit_simd.hpp"
 #include "vector_clones.hpp"
 
 namespace detaudit::kernels {
@@ -29,6 +30,17 @@ template <typename T> DETAUDIT_HD_HOT typename FloatTraits<T>::Bits max_abs_bits
 
 template <typename T> DETAUDIT_HD_HOT void deposit_block(BinnedAccumulator<T>& acc, const T* x, std::size_t n) {
     using Tr = FloatTraits<T>;
+    if (acc.top_bin >= 0) { // the usual case: one pass that also finds the block's largest magnitude
+        const BinScale<T> s = bin_scale<T>(acc.top_bin);
+        int64_t limbs[k_limbs];
+        const auto max_bits = s.two_step ? simd::deposit_at_top<T, true>(x, n, s, limbs)
+                                         : simd::deposit_at_top<T, false>(x, n, s, limbs);
+        if (max_bits < Tr::k_exp_mask && bin_of_abs_bits<T>(max_bits) <= acc.top_bin) {
+            for (int j = 0; j < k_limbs; ++j) acc.limb[j] += limbs[j];
+            return;
+        }
+        // A larger element (or NaN/Inf): drop the block's sums and deposit it as below.
+    }
     const auto max_bits = max_abs_bits(x, n);
     if (max_bits >= Tr::k_exp_mask) { // NaN or Inf in this block: the rare element-wise path
         for (std::size_t i = 0; i < n; ++i) binned_deposit(acc, x[i]);
