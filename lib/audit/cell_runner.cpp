@@ -4,6 +4,7 @@
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
 #include "compare/digest.hpp"
+#include "compare/digest_compare.hpp"
 #include "exec/output_files.hpp"
 #include "scenario/axes.hpp"
 #include "trace_divergence.hpp"
@@ -205,11 +206,17 @@ void CellRunner::finish_track(const OpSpec& op, const Variant& variant, OutputTr
 // current buffer.
 void CellRunner::absorb(const OpSpec& op, const Variant& variant, OutputTrack& track, int run, const std::string& name) {
     Cell& cell = track.cell;
-    const Buffer& out = run == 1 ? *track.reference : *track.current;
-    cell.digests.push_back(digest_bytes(out.bytes()));
-    track.distinct.insert(cell.digests.back());
     cell.runs = static_cast<std::size_t>(run);
-    if (run > 1) record_comparison(op, cell, variant, *track.reference, *track.current, run, name);
+    if (run == 1) {
+        cell.digests.push_back(digest_bytes(track.reference->bytes()));
+        track.distinct.insert(cell.digests.back());
+        return;
+    }
+    // One pass over the new output: each chunk is hashed and compared while it is in cache.
+    DigestedComparison step = digest_and_compare(*track.reference, *track.current);
+    cell.digests.push_back(std::move(step.digest));
+    track.distinct.insert(cell.digests.back());
+    record_comparison(op, cell, variant, *track.reference, *track.current, run, name, std::move(step.diff));
 }
 
 void CellRunner::absorb_named(const OpSpec& op, const Variant& variant, const Cell& shared, CellRun& result,
@@ -247,20 +254,9 @@ void CellRunner::absorb_named(const OpSpec& op, const Variant& variant, const Ce
 }
 
 void CellRunner::record_comparison(const OpSpec& op, Cell& cell, const Variant& variant, const Buffer& reference,
-                                   const Buffer& current, int run, const std::string& output) {
+                                   const Buffer& current, int run, const std::string& output, DiffStats diff) {
     RunToRun& rr = cell.run_to_run;
     ++rr.compared_runs;
-    DiffStats diff;
-    if (cell.digests.back() == cell.digests.front() && reference.dtype() == current.dtype() &&
-        reference.shape() == current.shape()) {
-        // Equal 128-bit digests: identical without reading the buffers again.
-        diff.elements = reference.elements();
-        diff.ulp_histogram[0] = reference.elements();
-        diff.raw_bytes = reference.dtype() == DType::bytes;
-        diff.dtype = reference.dtype();
-    } else {
-        diff = compare_buffers(reference, current);
-    }
     if (!diff.identical) {
         ++rr.differing_runs;
         if (!rr.first_differing_run) {

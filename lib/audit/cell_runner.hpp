@@ -44,7 +44,7 @@ private:
     void absorb_named(const OpSpec& op, const Variant& variant, const Cell& shared, CellRun& result,
                       RunOutputs produced, int run);
     void record_comparison(const OpSpec& op, Cell& cell, const Variant& variant, const Buffer& reference,
-                           const Buffer& current, int run, const std::string& output);
+                           const Buffer& current, int run, const std::string& output, DiffStats diff);
 
     const RunOptions& m_options;
     std::size_t m_cells;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 #include "kernels/common/float_bits.hpp"
+#include "range_stats.hpp"
 
 namespace detaudit {
 namespace {
@@ -34,56 +35,6 @@ template <typename Bits> Bits load_bits(const std::byte* p) {
     Bits b;
     std::memcpy(&b, p, sizeof b);
     return b;
-}
-
-template <typename T> void compare_elements(const T* a, const T* b, std::size_t begin, std::size_t end,
-                                            DiffStats& s) {
-    for (std::size_t i = begin; i < end; ++i) {
-        const auto bits_a = to_bits(a[i]);
-        const auto bits_b = to_bits(b[i]);
-        if (bits_a == bits_b) {
-            ++s.ulp_histogram[0];
-            continue;
-        }
-        ++s.differing_elements;
-        if (!s.first_difference) s.first_difference = FirstDifference{i, describe(a[i]), describe(b[i])};
-        const bool nan_a = is_nan_bits<T>(bits_a), nan_b = is_nan_bits<T>(bits_b);
-        if (nan_a || nan_b) {
-            if (nan_a != nan_b) ++s.nan_mismatches;
-            else ++s.ulp_histogram[0]; // NaN vs NaN: 0 ULP apart, though the bits differ
-            continue;
-        }
-        const uint64_t ulp = ulp_distance(a[i], b[i]);
-        s.max_ulp = std::max(s.max_ulp, ulp);
-        ++s.ulp_histogram[ulp_bucket(ulp)];
-        const double da = static_cast<double>(a[i]), db = static_cast<double>(b[i]);
-        const double abs_diff = std::fabs(da - db);
-        const double magnitude = std::max(std::fabs(da), std::fabs(db));
-        double rel = 0;
-        if (magnitude != 0) rel = std::isinf(magnitude) ? INFINITY : abs_diff / magnitude;
-        s.max_abs = std::max(s.max_abs, abs_diff);
-        s.max_rel = std::max(s.max_rel, rel);
-    }
-}
-
-// Calls compare_range(begin, end) only for chunks whose bytes differ; equal chunks go straight to
-// the 0-ULP bucket, so identical stretches cost one memcmp pass.
-template <typename T, typename F>
-void scan_differing_chunks(const T* a, const T* b, std::size_t n, DiffStats& s, F&& compare_range) {
-    const std::size_t chunk = k_scan_chunk_bytes / sizeof(T);
-    for (std::size_t begin = 0; begin < n; begin += chunk) {
-        const std::size_t end = std::min(n, begin + chunk);
-        if (std::memcmp(a + begin, b + begin, (end - begin) * sizeof(T)) == 0) s.ulp_histogram[0] += end - begin;
-        else compare_range(begin, end);
-    }
-}
-
-template <typename T> void compare_typed(const Buffer& ref, const Buffer& other, DiffStats& s) {
-    const T* a = ref.as<T>();
-    const T* b = other.as<T>();
-    scan_differing_chunks(a, b, ref.elements(), s,
-                          [&](std::size_t begin, std::size_t end) { compare_elements(a, b, begin, end, s); });
-    s.identical = s.differing_elements == 0;
 }
 
 // f16 has no C++ type before C++23: values go through double (exact for every binary16), ULP
@@ -134,13 +85,12 @@ uint64_t key_distance(int64_t a, int64_t b) {
 // when either part's bits differ, is a NaN mismatch when either part is NaN on one side only, and
 // otherwise lands in the histogram bucket of its worse part.
 template <Component (*k_get)(const std::byte*), std::size_t k_parts>
-void compare_components(const Buffer& ref, const Buffer& other, DiffStats& s) {
+void compare_components(const Buffer& ref, const Buffer& other, std::size_t first, std::size_t last, DiffStats& s) {
     const std::size_t width = dtype_size(ref.dtype());
     const std::size_t part_width = width / k_parts;
-    const std::size_t n = ref.elements();
     const std::size_t chunk = k_scan_chunk_bytes / width;
-    for (std::size_t begin = 0; begin < n; begin += chunk) {
-        const std::size_t end = std::min(n, begin + chunk);
+    for (std::size_t begin = first; begin < last; begin += chunk) {
+        const std::size_t end = std::min(last, begin + chunk);
         if (std::memcmp(ref.data() + begin * width, other.data() + begin * width, (end - begin) * width) == 0) {
             s.ulp_histogram[0] += end - begin;
             continue;
@@ -176,46 +126,6 @@ void compare_components(const Buffer& ref, const Buffer& other, DiffStats& s) {
             else ++s.ulp_histogram[ulp_bucket(ulp)];
         }
     }
-    s.identical = s.differing_elements == 0;
-}
-
-// Integers and bools compare by value (docs/algorithms.md): an integer's unit in the last place is
-// 1, so its ULP distance is |a - b| (max_ulp, histogram), max_abs the same in f64 and max_rel as
-// for floats. A bool is its truth value: two different nonzero bytes differ in bits but are 0
-// apart. Bytes of a file that is not an array have no magnitude (k_magnitude false): only which
-// differ, and equal bytes in the histogram's 0 bucket.
-template <typename T, bool k_bool = false, bool k_magnitude = true>
-void compare_integers(const Buffer& ref, const Buffer& other, DiffStats& s) {
-    const T* a = ref.as<T>();
-    const T* b = other.as<T>();
-    scan_differing_chunks(a, b, ref.elements(), s, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            if (a[i] == b[i]) {
-                ++s.ulp_histogram[0];
-                continue;
-            }
-            ++s.differing_elements;
-            if (!s.first_difference)
-                s.first_difference = FirstDifference{i, describe_value(ref.dtype(), ref.data() + sizeof(T) * i),
-                                                     describe_value(ref.dtype(), other.data() + sizeof(T) * i)};
-            if constexpr (!k_magnitude) continue;
-            T x = a[i], y = b[i];
-            if constexpr (k_bool) {
-                x = x != 0;
-                y = y != 0;
-            }
-            // Modulo 2^64 the difference of the widened values is exact, also for i64 and u64.
-            const uint64_t diff = x > y ? static_cast<uint64_t>(x) - static_cast<uint64_t>(y)
-                                        : static_cast<uint64_t>(y) - static_cast<uint64_t>(x);
-            s.max_ulp = std::max(s.max_ulp, diff);
-            ++s.ulp_histogram[ulp_bucket(diff)];
-            const double abs_diff = static_cast<double>(diff);
-            const double magnitude = std::max(std::fabs(static_cast<double>(x)), std::fabs(static_cast<double>(y)));
-            s.max_abs = std::max(s.max_abs, abs_diff);
-            if (magnitude != 0) s.max_rel = std::max(s.max_rel, abs_diff / magnitude);
-        }
-    });
-    s.identical = s.differing_elements == 0;
 }
 
 template <typename T> ValueText describe_integer(const std::byte* element) {
@@ -300,6 +210,16 @@ ValueText describe_value(DType dtype, const std::byte* element) {
     return {"?", "0x0"};
 }
 
+void compare_components_range(const Buffer& reference, const Buffer& other, std::size_t begin, std::size_t end,
+                              DiffStats& s) {
+    switch (reference.dtype()) {
+    case DType::f16: compare_components<half_component, 1>(reference, other, begin, end, s); break;
+    case DType::c64: compare_components<float_component<float>, 2>(reference, other, begin, end, s); break;
+    case DType::c128: compare_components<float_component<double>, 2>(reference, other, begin, end, s); break;
+    default: break;
+    }
+}
+
 DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
     DiffStats s;
     s.dtype = reference.dtype();
@@ -313,23 +233,8 @@ DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
         return s;
     }
     s.elements = reference.elements();
-    switch (reference.dtype()) {
-    case DType::f32: compare_typed<float>(reference, other, s); break;
-    case DType::f64: compare_typed<double>(reference, other, s); break;
-    case DType::f16: compare_components<half_component, 1>(reference, other, s); break;
-    case DType::c64: compare_components<float_component<float>, 2>(reference, other, s); break;
-    case DType::c128: compare_components<float_component<double>, 2>(reference, other, s); break;
-    case DType::bool_: compare_integers<uint8_t, true>(reference, other, s); break;
-    case DType::i8: compare_integers<int8_t>(reference, other, s); break;
-    case DType::i16: compare_integers<int16_t>(reference, other, s); break;
-    case DType::i32: compare_integers<int32_t>(reference, other, s); break;
-    case DType::i64: compare_integers<int64_t>(reference, other, s); break;
-    case DType::u8: compare_integers<uint8_t>(reference, other, s); break;
-    case DType::u16: compare_integers<uint16_t>(reference, other, s); break;
-    case DType::u32: compare_integers<uint32_t>(reference, other, s); break;
-    case DType::u64: compare_integers<uint64_t>(reference, other, s); break;
-    case DType::bytes: compare_integers<uint8_t, false, false>(reference, other, s); break;
-    }
+    compare_range(reference, other, 0, s.elements, s);
+    s.identical = s.differing_elements == 0;
     return s;
 }
 

@@ -1,19 +1,29 @@
 #include "digest.hpp"
-#include <xxhash.h>
 
 namespace detaudit {
 
-std::string digest_bytes(std::span<const std::byte> bytes) {
-    const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
-    XXH128_canonical_t canonical;
-    XXH128_canonicalFromHash(&canonical, h); // big-endian: high 64 bits first, as xxhsum prints
+DigestStream::DigestStream() : m_ops(&xxh3_isa::best_ops()) { m_ops->reset(m_state); }
+
+void DigestStream::update(std::span<const std::byte> bytes) {
+    if (!bytes.empty()) m_ops->update(m_state, bytes.data(), bytes.size());
+}
+
+std::string DigestStream::hex() const {
+    const xxh3_isa::Hash128 h = m_ops->digest(m_state);
+    // Canonical form, as xxhsum prints: the high 64 bits first, each big-endian.
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string out(32, '0');
-    for (std::size_t i = 0; i < 16; ++i) {
-        out[2 * i] = k_hex[canonical.digest[i] >> 4];
-        out[2 * i + 1] = k_hex[canonical.digest[i] & 15];
+    for (int i = 0; i < 16; ++i) {
+        out[static_cast<std::size_t>(i)] = k_hex[(h.high >> (60 - 4 * i)) & 15];
+        out[static_cast<std::size_t>(16 + i)] = k_hex[(h.low >> (60 - 4 * i)) & 15];
     }
     return out;
+}
+
+std::string digest_bytes(std::span<const std::byte> bytes) {
+    DigestStream stream;
+    stream.update(bytes);
+    return stream.hex();
 }
 
 } // namespace detaudit

@@ -1,0 +1,8 @@
+#include "xxh3_isa.hpp"
+#ifdef DETAUDIT_XXH3_X86_CLONES
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define DETAUDIT_XXH3_OPS ops_avx2
+#include "xxh3_isa_body.hpp"
+#pragma GCC pop_options
+#endif
