@@ -3,6 +3,7 @@ that writes a 1 GiB .npy, in two runs under two variants, peaks at most 128 MiB 
 audit of a 4 KiB output. The program writes its file a MiB at a time (its own peak is small), and
 the peak is the whole process tree's, read with wait4 as the kernel keeps it (VmHWM)."""
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -77,11 +78,18 @@ class ExecMemoryTest(CliTestCase):
         self.assertEqual(rr["diff"]["differing_elements"], 3)
         self.assertEqual(rr["diff"]["first_difference"]["index"], 1000)
         self.assertEqual(base["output"], {"dtype": "f32", "shape": [elements]})
-        # The dump of the differing run is a real .npy of the whole output, streamed to disk.
-        dumped = [os.path.join(d, f) for d, _, fs in os.walk(self.path("big-dumps")) for f in fs
-                  if f.startswith("run-2")]
-        self.assertEqual(len(dumped), 1, dumped)
-        self.assertEqual(os.path.getsize(dumped[0]), 128 + 4 * elements)
+        # Each variant's first differing run is dumped: a real .npy of the whole output, streamed
+        # from its spool file (header 128 bytes, then the elements).
+        dumped = sorted(os.path.relpath(os.path.join(d, f), self.path("big-dumps"))
+                        for d, _, fs in os.walk(self.path("big-dumps")) for f in fs if f.startswith("run-2"))
+        self.assertEqual(dumped, ["big/host/base/big.npy/run-2.npy", "big/host/env.WRITER_MODE=x/big.npy/run-2.npy"])
+        for name in dumped:
+            path = os.path.join(self.path("big-dumps"), name)
+            self.assertEqual(os.path.getsize(path), 128 + 4 * elements)
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(6), b"\x93NUMPY")
+                f.seek(128 + 4 * 1000)
+                self.assertEqual(f.read(4), struct.pack("<f", 1.5000001))
         # Across variants: both variants' run 1 are identical (the environment changes nothing).
         self.assertTrue(all(c["diff"]["identical"] for c in entry["across_variants"]))
         # No spool file is left anywhere under the scratch directory once detaudit has exited.
