@@ -81,7 +81,7 @@ void print_plan(const Scenario& s, const Plan& plan) {
         for (const auto& b : p.backends) backends += (backends.empty() ? "" : ",") + b;
         std::cout << "  " << p.op->id << ": " << p.op->kind << "/" << p.op->algorithm << " on " << backends << ", "
                   << count_text(p.cells, "cell", "cells") << " x " << count_text(p.op->runs, "run", "runs") << ", memory "
-                  << (p.op->kind == "exec" ? "as its output files need" : "about " + format_bytes(p.estimated_bytes))
+                  << (p.op->kind == "exec" ? "bounded (outputs are spooled to disk)" : "about " + format_bytes(p.estimated_bytes))
                   << (p.op->kind == "exec" ? "" : " " + p.op->params.dump()) << "\n";
         if (p.op->kind == "exec") print_commands(p, plan);
     }

@@ -2,10 +2,12 @@
 // ""), an exec op one per file its program writes. Each output gets its own report entry.
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+#include "compare/stored_output.hpp"
 #include "report/report.hpp"
 #include "scenario/scenario.hpp"
 
@@ -15,7 +17,7 @@ namespace detaudit {
 // kept for the cross comparisons) and the current run's.
 struct OutputTrack {
     Cell cell;
-    std::optional<Buffer> reference, current;
+    std::optional<StoredOutput> reference, current;
     std::set<std::string> distinct;
 };
 
@@ -37,7 +39,7 @@ struct CellRecord {
 
 // Everything an op accumulates per output name across its cells.
 struct OutputState {
-    std::map<std::string, Buffer> base_reference; // backend -> base variant's first run
+    std::map<std::string, std::shared_ptr<const StoredOutput>> base_reference; // backend -> base variant's first run
     std::vector<CellComparison> across_variants, cross_backend;
 };
 

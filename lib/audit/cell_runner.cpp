@@ -107,8 +107,8 @@ CellRun CellRunner::run(const OpSpec& op, const std::string& backend_name, const
     if (!backend.writes_named_outputs()) {
         OutputTrack& track = result.tracks[""];
         track.cell = cell;
-        track.reference.emplace(output_dtype(op.kind, op.params), cell.output_shape);
-        track.current.emplace(output_dtype(op.kind, op.params), cell.output_shape);
+        track.reference.emplace(Buffer(output_dtype(op.kind, op.params), cell.output_shape));
+        track.current.emplace(Buffer(output_dtype(op.kind, op.params), cell.output_shape));
     }
     int completed = 0;
     try {
@@ -157,7 +157,7 @@ void CellRunner::run_all(const OpSpec& op, Backend& backend, const Variant& vari
         if (m_options.progress) m_options.progress({m_cell_number, m_cells, op.id, backend.name(), variant.name, r, runs});
         if (!backend.writes_named_outputs()) {
             OutputTrack& track = result.tracks.at("");
-            times.push_back(backend.run(op, variant, r == 1 ? *track.reference : *track.current));
+            times.push_back(backend.run(op, variant, r == 1 ? track.reference->buffer() : track.current->buffer()));
             absorb(op, variant, track, r, "");
         } else {
             RunContext context;
@@ -192,11 +192,13 @@ void CellRunner::finish_track(const OpSpec& op, const Variant& variant, OutputTr
     cell.distinct_outputs = track.distinct.size();
     if (cell.runs >= 2 && cell.run_to_run.differing_runs == 0)
         cell.p_diff_95 = 1.0 - std::pow(0.05, 1.0 / static_cast<double>(cell.runs - 1));
-    const Buffer& reference = *track.reference;
+    const StoredOutput& reference = *track.reference;
     const DType dtype = reference.dtype();
-    if (reference.elements() <= k_max_reference_values)
-        for (std::size_t i = 0; i < reference.elements(); ++i)
-            cell.reference_values.push_back(describe_value(dtype, reference.data() + i * dtype_size(dtype)));
+    if (reference.elements() <= k_max_reference_values) {
+        const Buffer values = reference.head(k_max_reference_values);
+        for (std::size_t i = 0; i < values.elements(); ++i)
+            cell.reference_values.push_back(describe_value(dtype, values.data() + i * dtype_size(dtype)));
+    }
     if (cell.run_to_run.differing_runs > 0)
         m_dumps.write(op, DumpWriter::cell_dir(cell.backend, variant, name) + "reference", reference);
     track.current.reset();
@@ -208,7 +210,7 @@ void CellRunner::absorb(const OpSpec& op, const Variant& variant, OutputTrack& t
     Cell& cell = track.cell;
     cell.runs = static_cast<std::size_t>(run);
     if (run == 1) {
-        cell.digests.push_back(digest_bytes(track.reference->bytes()));
+        cell.digests.push_back(digest_output(*track.reference));
         track.distinct.insert(cell.digests.back());
         return;
     }
@@ -232,16 +234,16 @@ void CellRunner::absorb_named(const OpSpec& op, const Variant& variant, const Ce
         seen.insert(name);
         return {it->second, fresh};
     };
-    for (auto& [name, buffer] : produced.outputs) {
+    for (auto& [name, output] : produced.outputs) {
         auto [track, fresh] = track_of(name);
         if (fresh && run > 1) fail_track(track, "run 1 did not write " + name + "; run " + std::to_string(run) + " did");
         if (track.cell.status != CellStatus::ok) continue;
         if (run == 1) {
-            track.cell.output_dtype = std::string(dtype_name(buffer.dtype()));
-            track.cell.output_shape = buffer.shape();
-            track.reference.emplace(std::move(buffer));
+            track.cell.output_dtype = std::string(dtype_name(output.dtype()));
+            track.cell.output_shape = output.shape();
+            track.reference.emplace(std::move(output));
         } else {
-            track.current.emplace(std::move(buffer));
+            track.current.emplace(std::move(output));
         }
         absorb(op, variant, track, run, name);
     }
@@ -253,15 +255,15 @@ void CellRunner::absorb_named(const OpSpec& op, const Variant& variant, const Ce
         if (!seen.count(name)) fail_track(track, "run " + std::to_string(run) + " did not write " + name);
 }
 
-void CellRunner::record_comparison(const OpSpec& op, Cell& cell, const Variant& variant, const Buffer& reference,
-                                   const Buffer& current, int run, const std::string& output, DiffStats diff) {
+void CellRunner::record_comparison(const OpSpec& op, Cell& cell, const Variant& variant, const StoredOutput& reference,
+                                   const StoredOutput& current, int run, const std::string& output, DiffStats diff) {
     RunToRun& rr = cell.run_to_run;
     ++rr.compared_runs;
     if (!diff.identical) {
         ++rr.differing_runs;
         if (!rr.first_differing_run) {
             rr.first_differing_run = static_cast<std::size_t>(run);
-            if (op.kind == "rng") rr.same_multiset = same_multiset(reference, current);
+            if (op.kind == "rng") rr.same_multiset = same_multiset(reference.buffer(), current.buffer());
             m_dumps.write(op, DumpWriter::cell_dir(cell.backend, variant, output) + "run-" + std::to_string(run), current);
         }
     }

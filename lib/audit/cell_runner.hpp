@@ -1,6 +1,6 @@
 // The cell runner (DESIGN.md §2): one op on one backend under one variant, run N times; each
 // output digested and compared with the cell's run 1 as it arrives. Only run 1 (the reference)
-// and the current run's buffers are kept.
+// and the current run's outputs are kept (an exec program's in spool files, not in memory).
 #pragma once
 #include <map>
 #include <optional>
@@ -43,8 +43,8 @@ private:
     void absorb(const OpSpec& op, const Variant& variant, OutputTrack& track, int run, const std::string& name);
     void absorb_named(const OpSpec& op, const Variant& variant, const Cell& shared, CellRun& result,
                       RunOutputs produced, int run);
-    void record_comparison(const OpSpec& op, Cell& cell, const Variant& variant, const Buffer& reference,
-                           const Buffer& current, int run, const std::string& output, DiffStats diff);
+    void record_comparison(const OpSpec& op, Cell& cell, const Variant& variant, const StoredOutput& reference,
+                           const StoredOutput& current, int run, const std::string& output, DiffStats diff);
 
     const RunOptions& m_options;
     std::size_t m_cells;

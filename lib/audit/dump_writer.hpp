@@ -2,7 +2,7 @@
 // a cell whose runs differ, under <dump-dir>/<op id>/.
 #pragma once
 #include <string>
-#include "common/buffer.hpp"
+#include "compare/stored_output.hpp"
 #include "scenario/scenario.hpp"
 
 namespace detaudit {
@@ -14,6 +14,8 @@ public:
     // Writes <dump-dir>/<op id>/<sub>: an array as .npy, a file that is not an array (an exec
     // output) as its own bytes in .bytes. Nothing without a dump directory.
     void write(const OpSpec& op, const std::string& sub, const Buffer& b) const;
+    // The same for a kept output; a spooled one is streamed from its file.
+    void write(const OpSpec& op, const std::string& sub, const StoredOutput& output) const;
 
     // Where one cell's dumps go: "<backend>/<variant>/" then, for a named output, its name.
     static std::string cell_dir(const std::string& backend, const Variant& variant, const std::string& output);

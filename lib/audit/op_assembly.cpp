@@ -17,15 +17,18 @@ void OpAssembly::add_cell(std::size_t variant_index, const Variant& variant, con
         m_outputs.add(name);
         OutputState& state = m_outputs.state(name);
         if (track.reference && track.cell.status == CellStatus::ok) {
+            // Shared, not copied: base's run 1 is both this variant's reference and every later
+            // variant's base (an exec output's is a spool file).
+            auto reference = std::make_shared<const StoredOutput>(std::move(*track.reference));
             if (variant_index == 0) {
-                state.base_reference.emplace(backend_name, track.reference->clone());
+                state.base_reference.emplace(backend_name, reference);
             } else if (state.base_reference.count(backend_name)) {
                 state.across_variants.push_back(
                     CellComparison{k_axis_across_variants, backend_name, variant.name, backend_name + "/base",
                                    backend_name + "/" + variant.name, variant.changed_axes,
-                                   compare_buffers(state.base_reference.at(backend_name), *track.reference)});
+                                   compare_outputs(*state.base_reference.at(backend_name), *reference)});
             }
-            m_variant_references[name].emplace_back(backend_name, std::move(*track.reference));
+            m_variant_references[name].emplace_back(backend_name, std::move(reference));
         }
         record.outputs.emplace(name, std::move(track.cell));
     }
@@ -41,7 +44,7 @@ void OpAssembly::end_variant(const Variant& variant) {
             m_outputs.state(name).cross_backend.push_back(
                 CellComparison{k_axis_cross_backend, ref_name + "~" + other_name, variant.name,
                                ref_name + "/" + variant.name, other_name + "/" + variant.name, {},
-                               compare_buffers(ref, other)});
+                               compare_outputs(*ref, *other)});
         }
     m_variant_references.clear();
 }

@@ -3,6 +3,7 @@
 // first backend's, same variant), then one OperationReport per output name (not yet judged).
 #pragma once
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,7 +30,7 @@ private:
     OpOutputs m_outputs;
     std::vector<CellRecord> m_records; // every cell in order, without buffers
     // The variant running now: per output, each backend's run 1.
-    std::map<std::string, std::vector<std::pair<std::string, Buffer>>> m_variant_references;
+    std::map<std::string, std::vector<std::pair<std::string, std::shared_ptr<const StoredOutput>>>> m_variant_references;
 };
 
 } // namespace detaudit

@@ -7,6 +7,7 @@
 #include <vector>
 #include "common/buffer.hpp"
 #include "common/error.hpp"
+#include "compare/stored_output.hpp"
 #include "io/npy_reader.hpp"
 #include "report/report.hpp"
 #include "scenario/scenario.hpp"
@@ -34,8 +35,13 @@ struct RunContext {
 };
 
 // One run's named outputs (exec: the files the program wrote, .npz members as "file.npz:member").
+struct NamedOutput {
+    std::string name;
+    StoredOutput output; // exec: spooled to a file in the run directory (docs/performance.md, "Memory")
+};
+
 struct RunOutputs {
-    std::vector<NamedBuffer> outputs;
+    std::vector<NamedOutput> outputs;
     std::vector<std::string> missing;    // declared outputs or globs that matched no file
     std::vector<std::pair<std::string, std::string>> failed; // output -> why it cannot be used
     double seconds = 0;

@@ -194,8 +194,10 @@ RunOutputs HostBackend::run_named(const OpSpec& op, const Variant& variant, cons
     for (const auto& p : op.params.at("outputs")) patterns.push_back(p.get<std::string>());
     try {
         keep_run_trace(op, out_dir.string(), run_dir.string()); // "trace": true only, after {out} was checked
-        CollectedOutputs collected = collect_outputs(dir.out.get(), patterns);
-        outputs.outputs = std::move(collected.files);
+        // Spooled beside {out}, which goes below: run 1's files stay as the cell's reference
+        // and later runs are compared with them a piece at a time, never whole in memory.
+        CollectedOutputs collected = collect_outputs(dir.out.get(), patterns, run_dir.string());
+        for (auto& f : collected.spooled) outputs.outputs.push_back({f.name, StoredOutput(std::move(f.array))});
         outputs.missing = std::move(collected.missing);
         for (auto& f : collected.failed) outputs.failed.emplace_back(f.name, run_label + f.reason);
     } catch (const Error& e) {

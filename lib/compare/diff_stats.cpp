@@ -149,12 +149,12 @@ template <typename T> ValueText describe_complex(const std::byte* element) {
     return {r.decimal + (sign ? "" : "+") + i.decimal + "j", r.hex_bits + i.hex_bits.substr(2)};
 }
 
-std::string shape_text(const Buffer& b) {
-    std::string out(dtype_name(b.dtype()));
+std::string shape_text(DType dtype, const std::vector<std::size_t>& shape) {
+    std::string out(dtype_name(dtype));
     out += '[';
-    for (std::size_t i = 0; i < b.shape().size(); ++i) {
+    for (std::size_t i = 0; i < shape.size(); ++i) {
         if (i) out += ',';
-        out += std::to_string(b.shape()[i]);
+        out += std::to_string(shape[i]);
     }
     out += ']';
     return out;
@@ -220,18 +220,30 @@ void compare_components_range(const Buffer& reference, const Buffer& other, std:
     }
 }
 
+DiffStats describe_mismatch(DType reference, const std::vector<std::size_t>& reference_shape, DType other,
+                            const std::vector<std::size_t>& other_shape) {
+    DiffStats s;
+    s.dtype = reference;
+    s.raw_bytes = reference == DType::bytes && other == DType::bytes;
+    s.identical = false;
+    s.shape_mismatch = true;
+    auto count = [](const std::vector<std::size_t>& shape) {
+        std::size_t n = 1;
+        for (std::size_t d : shape) n *= d;
+        return n;
+    };
+    s.mismatch_detail = s.raw_bytes ? "sizes differ: " + std::to_string(count(reference_shape)) + " vs " +
+                                          std::to_string(count(other_shape)) + " bytes"
+                                    : shape_text(reference, reference_shape) + " vs " + shape_text(other, other_shape);
+    return s;
+}
+
 DiffStats compare_buffers(const Buffer& reference, const Buffer& other) {
+    if (reference.dtype() != other.dtype() || reference.shape() != other.shape())
+        return describe_mismatch(reference.dtype(), reference.shape(), other.dtype(), other.shape());
     DiffStats s;
     s.dtype = reference.dtype();
-    s.raw_bytes = reference.dtype() == DType::bytes && other.dtype() == DType::bytes;
-    if (reference.dtype() != other.dtype() || reference.shape() != other.shape()) {
-        s.identical = false;
-        s.shape_mismatch = true;
-        s.mismatch_detail = s.raw_bytes ? "sizes differ: " + std::to_string(reference.elements()) + " vs " +
-                                              std::to_string(other.elements()) + " bytes"
-                                        : shape_text(reference) + " vs " + shape_text(other);
-        return s;
-    }
+    s.raw_bytes = reference.dtype() == DType::bytes;
     s.elements = reference.elements();
     compare_range(reference, other, 0, s.elements, s);
     s.identical = s.differing_elements == 0;

@@ -47,6 +47,9 @@ struct DiffStats {
 
 // `reference` vs `other`, element by element.
 DiffStats compare_buffers(const Buffer& reference, const Buffer& other);
+// What compare_buffers says when the dtypes or shapes differ (nothing else is comparable).
+DiffStats describe_mismatch(DType reference, const std::vector<std::size_t>& reference_shape, DType other,
+                            const std::vector<std::size_t>& other_shape);
 
 // Fold `next` (one more run's comparison with run 1) into `total` (docs/algorithms.md, "Run-to-run
 // statistics of a cell"): max_ulp, max_abs and max_rel are maxima over the runs, so a tolerance

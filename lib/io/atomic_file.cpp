@@ -36,11 +36,23 @@ void write_file_atomically(const std::string& path, std::string_view content) {
 }
 
 void write_file_atomically(const std::string& path, const std::vector<std::string_view>& parts) {
+    write_file_atomically(path, [&](const PieceWriter& write) {
+        for (std::string_view part : parts) write(part);
+    });
+}
+
+void write_file_atomically(const std::string& path, const std::function<void(const PieceWriter&)>& produce) {
     const std::string temp = temp_path_for(path);
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw Error(ErrorKind::runtime, path + ": cannot write: " + std::strerror(errno));
     bool ok = true;
-    for (std::string_view part : parts) ok = ok && write_all(fd, part);
+    try {
+        produce([&](std::string_view piece) { ok = ok && write_all(fd, piece); });
+    } catch (...) {
+        ::close(fd);
+        std::remove(temp.c_str());
+        throw;
+    }
     ok = ok && ::fsync(fd) == 0;
     const int saved = errno;
     ::close(fd);

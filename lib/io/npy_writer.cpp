@@ -64,16 +64,20 @@ std::string_view npy_version_name(NpyVersion v) {
 }
 
 std::string npy_header(const Buffer& buffer, const NpyFormat& format) {
-    const std::string dict = "{'descr': '" + descr(buffer.dtype(), format.byte_order) + "', 'fortran_order': " +
+    return npy_header(buffer.dtype(), buffer.shape(), format);
+}
+
+std::string npy_header(DType dtype, const std::vector<std::size_t>& shape, const NpyFormat& format) {
+    const std::string dict = "{'descr': '" + descr(dtype, format.byte_order) + "', 'fortran_order': " +
                              (format.memory_order == MemoryOrder::fortran ? "True" : "False") +
-                             ", 'shape': " + shape_literal(buffer.shape()) + ", }";
+                             ", 'shape': " + shape_literal(shape) + ", }";
     NpyVersion version = format.version;
     std::string header = padded(dict, 10);
     if (version == NpyVersion::automatic)
         version = header.size() <= k_v1_max_header ? NpyVersion::v1_0 : NpyVersion::v2_0;
     // A forced 1.0 whose header does not fit cannot be written: numpy raises here too.
     if (version == NpyVersion::v1_0 && header.size() > k_v1_max_header)
-        throw Error(ErrorKind::runtime, "the .npy header of a buffer with " + std::to_string(buffer.shape().size()) +
+        throw Error(ErrorKind::runtime, "the .npy header of a buffer with " + std::to_string(shape.size()) +
                                             " dimensions is " + std::to_string(header.size()) +
                                             " bytes: too long for format 1.0 (at most 65535)");
     if (version != NpyVersion::v1_0) header = padded(dict, 12);

@@ -25,6 +25,8 @@ std::string_view npy_version_name(NpyVersion v); // "auto", "1.0", "2.0", "3.0"
 // Magic, version, header length and the header dictionary, padded (with spaces, ending in '\n')
 // so that the data starts at a multiple of 64 bytes, as numpy aligns it.
 std::string npy_header(const Buffer& buffer, const NpyFormat& format = {});
+// The header alone, for data streamed after it (a spooled array's dump).
+std::string npy_header(DType dtype, const std::vector<std::size_t>& shape, const NpyFormat& format = {});
 std::string npy_bytes(const Buffer& buffer, const NpyFormat& format = {}); // header + data
 // Atomic write; throws detaudit::Error (runtime) on failure.
 void write_npy(const std::string& path, const Buffer& buffer, const NpyFormat& format = {});
