@@ -33,14 +33,18 @@ std::string number_text(double v) {
 
 } // namespace
 
-void check_auto_runs(const AutoRuns& a) {
+void check_auto_settings(const AutoRuns& a) {
     if (!(a.confidence > 0 && a.confidence < 1))
         throw Error(ErrorKind::usage, "--confidence: expected a probability strictly between 0 and 1, got " + number_text(a.confidence));
     if (!(a.max_p > 0 && a.max_p < 1))
         throw Error(ErrorKind::usage, "--max-p: expected a probability strictly between 0 and 1, got " + number_text(a.max_p));
-    if (a.max_runs && *a.max_runs < 2)
-        throw Error(ErrorKind::usage, "--max-runs: expected 2 or more runs (one run compares nothing), got " +
+    if (a.max_runs && (*a.max_runs < 2 || *a.max_runs > k_max_auto_runs))
+        throw Error(ErrorKind::usage, "--max-runs: expected 2 to 1000000 runs (one run compares nothing), got " +
                                           std::to_string(*a.max_runs));
+}
+
+void check_auto_runs(const AutoRuns& a) {
+    check_auto_settings(a);
     const uint64_t needed = runs_for_bound(a.confidence, a.max_p);
     if (!a.max_runs && needed > k_max_auto_runs)
         throw Error(ErrorKind::usage, "--max-p: runs \"auto\" at --confidence " + number_text(a.confidence) + " and --max-p " +

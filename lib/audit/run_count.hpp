@@ -27,8 +27,11 @@ struct AutoRuns {
     std::optional<uint64_t> max_runs; // --max-runs: the most runs one cell makes
 };
 
-// Throws detaudit::Error (usage) naming the flag: confidence or max_p outside (0, 1), a cap of 0,
-// or no cap when the bound needs more than k_max_auto_runs runs.
+// Throws detaudit::Error (usage) naming the flag: confidence or max_p outside (0, 1), a cap
+// outside 2 to 10^6.
+void check_auto_settings(const AutoRuns& a);
+// The same, and no cap when the bound needs more than k_max_auto_runs runs: for audits with
+// automatic cells.
 void check_auto_runs(const AutoRuns& a);
 // The runs an auto cell makes at most: N, or the cap when it is smaller.
 uint64_t auto_runs_worst_case(const AutoRuns& a);

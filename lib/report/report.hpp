@@ -44,6 +44,17 @@ struct RunToRun {
     nlohmann::json first_divergences = nlohmann::json::array(); // traced exec: per run whose trace differs
 };
 
+// runs "auto" (docs/scenario-format.md): why the cell stopped where it did, and the bound its
+// runs reached.
+struct AutoRunsOutcome {
+    double confidence = 0, max_p = 0;
+    std::size_t most_runs = 0;      // N, or the --max-runs cap when smaller
+    std::string stopped_by;         // "decided", "bound", "cap" or "interrupted"
+    // No run differed from run 1 (a tolerance: none went beyond it): the bound on the per-run
+    // probability of one at `confidence`; null once one did.
+    std::optional<double> p_bound;
+};
+
 struct Cell {
     std::string backend;
     std::string variant;                       // "base", "cpu.threads=8", "A=1,B=2"
@@ -56,6 +67,7 @@ struct Cell {
     std::vector<std::string> digests;          // one per run, in run order
     RunToRun run_to_run;
     std::optional<double> p_diff_95;           // when all N >= 2 runs were identical
+    std::optional<AutoRunsOutcome> auto_runs;  // the cell ran "auto"
     TimingStats time;
     std::vector<ValueText> reference_values;   // outputs of at most 16 elements
     std::string output_dtype;

@@ -63,6 +63,7 @@ TEST_CASE("bad auto settings are refused with the flag named") {
     CHECK(message({0.99, 0, std::nullopt}).rfind("--max-p:", 0) == 0);
     CHECK(message({0.99, 1.5, std::nullopt}).rfind("--max-p:", 0) == 0);
     CHECK(message({0.99, 0.01, 1}).rfind("--max-runs:", 0) == 0);
+    CHECK(message({0.99, 0.01, 1000001}).rfind("--max-runs:", 0) == 0);
     // 4605169 runs without a cap: refused; with one: accepted.
     CHECK(message({0.99, 1e-6, std::nullopt}).find("needs 4605169 runs per cell, more than 10^6: give --max-runs") !=
           std::string::npos);
