@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <limits>
 #include "common/error.hpp"
+#include "scenario/scenario.hpp"
 
 namespace detaudit {
 
@@ -59,13 +60,17 @@ uint64_t auto_runs_worst_case(const AutoRuns& a) {
     return a.max_runs && *a.max_runs < needed ? *a.max_runs : needed;
 }
 
-const char* auto_stop_name(AutoStop s) {
-    switch (s) {
-    case AutoStop::decided: return "decided";
-    case AutoStop::bound: return "bound";
-    case AutoStop::cap: return "cap";
-    }
-    return "bound";
+nlohmann::json runs_json(int runs) {
+    if (runs == k_runs_auto) return "auto";
+    return runs;
 }
+
+nlohmann::json auto_runs_json(const AutoRuns& a) {
+    return {{"confidence", a.confidence},
+            {"max_p", a.max_p},
+            {"max_runs", a.max_runs ? nlohmann::json(*a.max_runs) : nlohmann::json(nullptr)},
+            {"most_runs", auto_runs_worst_case(a)}};
+}
+
 
 } // namespace detaudit

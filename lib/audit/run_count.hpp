@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <nlohmann/json.hpp>
 
 namespace detaudit {
 
@@ -36,9 +37,10 @@ void check_auto_runs(const AutoRuns& a);
 // The runs an auto cell makes at most: N, or the cap when it is smaller.
 uint64_t auto_runs_worst_case(const AutoRuns& a);
 
-// Why an auto cell stopped: its expectation was decided (a run differed, or went beyond its
-// tolerance), its runs reached the bound, or the cap came first.
-enum class AutoStop { decided, bound, cap };
-const char* auto_stop_name(AutoStop s);
+// A run count as the report gives it: the number, or "auto" (k_runs_auto).
+nlohmann::json runs_json(int runs);
+// The report's scenario.auto_runs: the settings in force and the worst case they give.
+nlohmann::json auto_runs_json(const AutoRuns& a);
+
 
 } // namespace detaudit

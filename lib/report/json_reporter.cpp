@@ -91,8 +91,12 @@ Json attribution_json(const Attribution& a) {
             changes.push_back(Json{{"from", c.from}, {"to", c.to}, {"identical", c.identical},
                                    {"max_ulp", c.raw_bytes ? Json(nullptr) : Json(c.max_ulp)}, // bytes: no magnitude
                                    {"differing_fraction", c.differing_fraction},
-                                   {"within_run_to_run_noise", c.within_noise}});
-        axes.push_back(Json{{"axis", effect.axis}, {"changes_results", effect.changes_results}, {"changes", changes}});
+                                   {"within_run_to_run_noise", c.within_noise},
+                                   {"runs_differing", {{"from", {c.base_differing_runs, c.base_compared_runs}},
+                                                       {"to", {c.differing_runs, c.compared_runs}}}},
+                                   {"more_run_to_run", c.more_run_to_run}});
+        axes.push_back(Json{{"axis", effect.axis}, {"changes_results", effect.changes_results},
+                            {"more_run_to_run", effect.more_run_to_run}, {"changes", changes}});
     }
     return Json{{"backend", a.backend},
                 {"summary", a.summary},

@@ -109,12 +109,20 @@ struct AxisEffect {
         double differing_fraction = 0; // differing elements / elements
         bool raw_bytes = false;        // a file that is not an array: no ULP
         bool within_noise = false;     // differs, but a run of the variant equals a run of the base
+        // Runs that differed from their cell's run 1, of those compared, in the base's cell and
+        // the variant's: contention (host.load) shows here more than in the first runs.
+        std::size_t base_differing_runs = 0, base_compared_runs = 0;
+        std::size_t differing_runs = 0, compared_runs = 0;
+        bool more_run_to_run = false;  // the variant's share of differing runs is the larger
     };
     std::vector<Change> changes;     // one per variant that changes only this axis
+    bool more_run_to_run = false;    // some change makes runs differ more often
 };
 
 // "2→1: up to 3 ULP, 41 % of elements; 2→8: ..." for the changes of `effect` that differ.
 std::string describe_differing_changes(const AxisEffect& effect);
+// "none→cpu: 1/31 → 12/31 runs differ; ..." for the changes that make runs differ more often.
+std::string describe_run_to_run_changes(const AxisEffect& effect);
 
 struct Attribution {
     std::string backend;
