@@ -8,6 +8,7 @@
 #include "io/atomic_file.hpp"
 #include "io/output_path.hpp"
 #include "path_flag.hpp"
+#include "runs_flags.hpp"
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "report/junit_reporter.hpp"
@@ -21,7 +22,8 @@ namespace {
 
 struct RunFlags {
     std::string scenario;
-    int runs = 0;
+    std::optional<int> runs;               // k_runs_auto: --runs auto
+    AutoRuns auto_runs;                    // --confidence, --max-p, --max-runs
     std::vector<std::string> backends, require;
     std::string json_path, junit_path, dump_dir, color = "auto";
     bool strict = false, quiet = false, verbose = false, keep_runs = false, no_exec = false;
@@ -53,7 +55,9 @@ int execute(const RunFlags& flags) {
     if (flags.no_exec) refuse_exec(scenario);
     warn_unused_axes(scenario, flags.strict);
     RunOptions options;
-    if (flags.runs > 0) options.plan.runs = flags.runs;
+    options.plan.runs = flags.runs;
+    check_auto_settings(flags.auto_runs);
+    options.plan.auto_runs = flags.auto_runs;
     options.plan.backends = check_backend_names(flags.backends, "--backend");
     options.require = check_backend_names(flags.require, "--require");
     options.strict = flags.strict;
@@ -106,8 +110,11 @@ void add_run_command(CLI::App& cli, Action& action) {
     CLI::App* run = cli.add_subcommand("run", "Run a scenario: every op N times per backend and variant; "
                                               "report what reproduces bit for bit and how far the rest drifts");
     run->add_option("scenario", flags->scenario, "Scenario file (JSON, docs/scenario-format.md)")->required();
-    run->add_option("--runs", flags->runs, "Runs per cell, overriding the scenario (>= 1)")
-        ->check(CLI::Range(1, 1000000));
+    run->add_option("--runs", flags->runs, "Runs per cell, overriding the scenario: 1 to 1000000, or auto (each cell "
+                                           "stops once its expectation is decided or its clean runs bound the "
+                                           "difference probability: --confidence, --max-p, --max-runs)")
+        ->transform(runs_flag());
+    add_auto_runs_flags(*run, flags->auto_runs);
     run->add_option("--backend", flags->backends, "Only these backends (comma-separated: cpu,cuda,host)")->delimiter(',');
     run->add_option("--json", flags->json_path, "Write the JSON report here (docs/report.schema.json); - is stdout")
         ->check(non_empty_path());

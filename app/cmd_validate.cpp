@@ -1,5 +1,6 @@
 // `detaudit validate SCENARIO...`: check without running and print the plan.
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "scenario/axes.hpp"
 #include "scenario/axis_use.hpp"
 #include "commands.hpp"
+#include "runs_flags.hpp"
 #include "common/error.hpp"
 #include "env/fingerprint.hpp"
 #include "scenario/scenario_parser.hpp"
@@ -46,10 +48,21 @@ void print_commands(const PlannedOp& p, const Plan& plan) {
     }
 }
 
-void print_plan(const Scenario& s, const Plan& plan) {
+// runs "auto": the worst case, and where it comes from.
+std::string runs_text(const CellRunCount& runs, const AutoRuns& a) {
+    if (!runs.automatic) return count_text(static_cast<std::size_t>(runs.most), "run", "runs");
+    char settings[96];
+    std::snprintf(settings, sizeof settings, "confidence %g, max-p %g", a.confidence, a.max_p);
+    const uint64_t needed = runs_for_bound(a.confidence, a.max_p);
+    return "at most " + count_text(static_cast<std::size_t>(runs.most), "run", "runs") + " (auto: " + settings +
+           (static_cast<uint64_t>(runs.most) < needed ? " needs " + std::to_string(needed) + ", capped by --max-runs" : "") + ")";
+}
+
+void print_plan(const Scenario& s, const Plan& plan, const AutoRuns& auto_runs) {
     std::cout << s.path << ": valid, " << s.operations.size() << " operation" << (s.operations.size() == 1 ? "" : "s")
               << ", " << plan.variants.size() << " variant" << (plan.variants.size() == 1 ? "" : "s") << ", "
-              << count_text(plan.cells.size(), "cell", "cells") << ", " << count_text(plan.total_runs, "run", "runs")
+              << count_text(plan.cells.size(), "cell", "cells") << ", " << (plan.automatic_runs ? "at most " : "")
+              << count_text(plan.total_runs, "run", "runs")
               << ", peak memory about "
               << format_bytes(plan.peak_bytes)
               << (std::any_of(s.operations.begin(), s.operations.end(), [](const OpSpec& op) { return op.kind == "exec"; })
@@ -80,7 +93,7 @@ void print_plan(const Scenario& s, const Plan& plan) {
         std::string backends;
         for (const auto& b : p.backends) backends += (backends.empty() ? "" : ",") + b;
         std::cout << "  " << p.op->id << ": " << p.op->kind << "/" << p.op->algorithm << " on " << backends << ", "
-                  << count_text(p.cells, "cell", "cells") << " x " << count_text(p.op->runs, "run", "runs") << ", memory "
+                  << count_text(p.cells, "cell", "cells") << " x " << runs_text(p.runs, auto_runs) << ", memory "
                   << (p.op->kind == "exec" ? "bounded (outputs are spooled to disk)" : "about " + format_bytes(p.estimated_bytes))
                   << (p.op->kind == "exec" ? "" : " " + p.op->params.dump()) << "\n";
         if (p.op->kind == "exec") print_commands(p, plan);
@@ -93,6 +106,7 @@ void add_validate_command(CLI::App& cli, Action& action) {
     auto files = std::make_shared<std::vector<std::string>>();
     auto no_exec = std::make_shared<bool>(false);
     auto strict = std::make_shared<bool>(false);
+    auto auto_runs = std::make_shared<AutoRuns>();
     CLI::App* validate = cli.add_subcommand("validate", "Check scenarios without running them and print each plan: "
                                                         "variants, cells, runs, estimated memory, and the "
                                                         "commands exec operations would run");
@@ -100,17 +114,21 @@ void add_validate_command(CLI::App& cli, Action& action) {
     validate->add_flag("--no-exec", *no_exec, "Refuse scenarios with exec operations (exit 2)");
     validate->add_flag("--strict", *strict,
                        "Warnings are errors (exit 2): a varied axis that applies to no operation");
-    validate->callback([files, no_exec, strict, &action] {
-        action = [files, no_exec, strict] {
+    add_auto_runs_flags(*validate, *auto_runs);
+    validate->callback([files, no_exec, strict, auto_runs, &action] {
+        action = [files, no_exec, strict, auto_runs] {
+            check_auto_settings(*auto_runs);
+            PlanOptions options;
+            options.auto_runs = *auto_runs;
             int status = 0;
             for (const auto& f : *files) {
                 try {
                     const Scenario s = parse_scenario_file(f);
                     if (*no_exec) refuse_exec(s);
                     warn_unused_axes(s, *strict);
-                    const Plan plan = make_plan(s, {});
+                    const Plan plan = make_plan(s, options);
                     check_memory(s, plan, available_memory_bytes());
-                    print_plan(s, plan);
+                    print_plan(s, plan, *auto_runs);
                 } catch (const Error& e) {
                     std::cerr << "detaudit: " << e.what() << "\n";
                     status = exit_code_for(e.kind());

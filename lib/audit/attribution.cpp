@@ -1,10 +1,14 @@
 #include "attribution.hpp"
 #include "scenario/axes.hpp"
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
 namespace detaudit {
 namespace {
+
+constexpr double k_more_often_level = 0.05;
 
 const Cell* find_cell(const OperationReport& op, const std::string& backend, const std::string& variant) {
     for (const auto& c : op.cells)
@@ -26,7 +30,38 @@ bool within_run_to_run_noise(const Cell* base, const Cell* variant) {
     return never_repeats(base) && never_repeats(variant);
 }
 
+// The share of runs that differed from run 1 in the base's cell and the variant's: a setting
+// such as host.load may leave run 1 alone and still make the runs after it differ more often.
+void compare_run_to_run(const Cell* base, const Cell* variant, AxisEffect::Change& change) {
+    if (!base || !variant) return;
+    change.base_differing_runs = base->run_to_run.differing_runs;
+    change.base_compared_runs = base->run_to_run.compared_runs;
+    change.differing_runs = variant->run_to_run.differing_runs;
+    change.compared_runs = variant->run_to_run.compared_runs;
+    // Significant, not merely larger: 6/7 against 5/7 is chance.
+    change.more_run_to_run = change.base_compared_runs > 0 && change.compared_runs > 0 &&
+                             more_often_p_value(change.differing_runs, change.compared_runs, change.base_differing_runs,
+                                                change.base_compared_runs) < k_more_often_level;
+}
+
+double log_choose(std::size_t n, std::size_t k) {
+    return std::lgamma(double(n) + 1) - std::lgamma(double(k) + 1) - std::lgamma(double(n - k) + 1);
+}
+
 } // namespace
+
+double more_often_p_value(std::size_t differing, std::size_t compared, std::size_t base_differing,
+                          std::size_t base_compared) {
+    // Hypergeometric: of all runs (both cells), `all_differing` differed; the variant's cell
+    // drew `compared` of them.
+    const std::size_t all = compared + base_compared, all_differing = differing + base_differing;
+    const double total = log_choose(all, compared);
+    double p = 0;
+    for (std::size_t x = differing; x <= std::min(all_differing, compared); ++x)
+        if (compared - x <= all - all_differing)
+            p += std::exp(log_choose(all_differing, x) + log_choose(all - all_differing, compared - x) - total);
+    return std::min(p, 1.0);
+}
 
 void attribute(OperationReport& op, const std::vector<Variant>& variants) {
     std::map<std::string, const Variant*> by_name;
@@ -55,8 +90,11 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
                                       cmp.diff.elements ? double(cmp.diff.differing_elements) / double(cmp.diff.elements) : 0};
             if (cmp.diff.shape_mismatch) change.differing_fraction = 1;
             change.raw_bytes = cmp.diff.raw_bytes;
-            change.within_noise = !cmp.diff.identical && within_run_to_run_noise(find_cell(op, backend, base.name),
-                                                                                 find_cell(op, backend, cmp.variant));
+            const Cell* base_cell = find_cell(op, backend, base.name);
+            const Cell* variant_cell = find_cell(op, backend, cmp.variant);
+            change.within_noise = !cmp.diff.identical && within_run_to_run_noise(base_cell, variant_cell);
+            compare_run_to_run(base_cell, variant_cell, change);
+            effect.more_run_to_run = effect.more_run_to_run || change.more_run_to_run;
             effect.changes_results = effect.changes_results || (!cmp.diff.identical && !change.within_noise);
             effect.changes.push_back(change);
             single_axis_identical[axis + "=" + change.to] = cmp.diff.identical;
@@ -73,8 +111,10 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
             }
             if (!explained) a.interactions.push_back(cmp.variant);
         }
-        std::string changes, stable;
+        std::string changes, stable, more_often;
         for (auto& [name, effect] : axes) {
+            if (effect.more_run_to_run)
+                more_often += (more_often.empty() ? "" : ", ") + name + " (" + describe_run_to_run_changes(effect) + ")";
             if (effect.changes_results) {
                 changes += (changes.empty() ? "" : ", ") + name + " (" + describe_differing_changes(effect) + ")";
             } else {
@@ -90,6 +130,7 @@ void attribute(OperationReport& op, const std::vector<Variant>& variants) {
             for (const auto& i : a.interactions) list += (list.empty() ? "" : ", ") + i;
             summary += (summary.empty() ? "" : "; ") + std::string("changes only when axes change together: ") + list;
         }
+        if (!more_often.empty()) summary += (summary.empty() ? "" : "; ") + std::string("runs differ more often with ") + more_often;
         if (!stable.empty()) summary += (summary.empty() ? "" : "; ") + std::string("not with ") + stable;
         if (summary.empty()) summary = "no variation axis applies"; // every axis present is listed above
         a.summary = summary;

@@ -7,6 +7,8 @@
 #include "compare/digest_compare.hpp"
 #include "exec/output_files.hpp"
 #include "scenario/axes.hpp"
+#include "background_load.hpp"
+#include "cell_run_budget.hpp"
 #include "trace_divergence.hpp"
 
 namespace detaudit {
@@ -29,6 +31,13 @@ TimingStats timing_of(const std::vector<double>& times) {
     time.max_s = *std::max_element(warm.begin(), warm.end());
     time.median_s = median(warm);
     return time;
+}
+
+LoadOptions load_of(const Variant& variant) {
+    LoadOptions load;
+    if (const auto it = variant.settings.find("host.load"); it != variant.settings.end() && it->is_string())
+        load.kind = load_kind_from_name(it->get<std::string>()).value_or(LoadKind::none);
+    return load;
 }
 
 CellRun ended_before_running(Cell cell, CellStatus status, const std::string& reason) {
@@ -151,8 +160,11 @@ void CellRunner::run_all(const OpSpec& op, Backend& backend, const Variant& vari
         backend.prepare(op, *inputs);
         m_prepared_backends.insert(backend.name());
     }
-    const int runs = m_options.plan.runs.value_or(op.runs);
-    for (int r = 1; r <= runs; ++r) {
+    const CellRunBudget budget(op, cell_run_count(op, m_options.plan), m_options.plan.auto_runs, m_options.strict);
+    const int runs = budget.most();
+    // host.load: from before run 1 to after the last run, however the cell ends.
+    const BackgroundLoad load(load_of(variant));
+    for (int r = 1; r == 1 || budget.another_run(r - 1, result.tracks); ++r) {
         if (interrupted()) break;
         if (m_options.progress) m_options.progress({m_cell_number, m_cells, op.id, backend.name(), variant.name, r, runs});
         if (!backend.writes_named_outputs()) {
@@ -178,6 +190,7 @@ void CellRunner::run_all(const OpSpec& op, Backend& backend, const Variant& vari
         }
         completed = r;
     }
+    budget.record(result.tracks, completed);
 }
 
 void CellRunner::finish_track(const OpSpec& op, const Variant& variant, OutputTrack& track, const TimingStats& time,

@@ -7,12 +7,23 @@
 
 namespace detaudit {
 
+CellRunCount cell_run_count(const OpSpec& op, const PlanOptions& options) {
+    const int runs = options.runs.value_or(op.runs);
+    if (runs != k_runs_auto) return {false, runs};
+    // At most 10^6 runs without a cap (check_auto_runs), and --max-runs is at most 10^6.
+    return {true, static_cast<int>(auto_runs_worst_case(options.auto_runs))};
+}
+
 Plan make_plan(const Scenario& scenario, const PlanOptions& options) {
+    const bool automatic = options.runs ? *options.runs == k_runs_auto
+                                        : std::any_of(scenario.operations.begin(), scenario.operations.end(),
+                                                      [](const OpSpec& op) { return op.runs == k_runs_auto; });
+    if (automatic) check_auto_runs(options.auto_runs);
     Plan plan;
     plan.variants = make_variants(scenario.vary, scenario.vary_product);
     for (std::size_t i = 0; i < scenario.operations.size(); ++i) {
         const OpSpec& op = scenario.operations[i];
-        PlannedOp p{&op, {}, 0, 0, 0, 0};
+        PlannedOp p{&op, {}, 0, 0, 0, 0, {}};
         for (const auto& b : op.backends)
             if (options.backends.empty() ||
                 std::find(options.backends.begin(), options.backends.end(), b) != options.backends.end())
@@ -27,13 +38,14 @@ Plan make_plan(const Scenario& scenario, const PlanOptions& options) {
         const uint64_t multiset_scratch = op.kind == "rng" ? 2 * elements * 8 : 0;
         p.estimated_bytes = p.input_bytes + outputs_held * p.output_bytes + multiset_scratch;
         if (op.kind == "exec") p.output_bytes = p.estimated_bytes = 0; // known only once the program has written them
-        const int runs = options.runs.value_or(op.runs);
+        p.runs = cell_run_count(op, options);
+        plan.automatic_runs = plan.automatic_runs || p.runs.automatic;
         for (std::size_t v = 0; v < plan.variants.size(); ++v)
             for (const auto& b : p.backends)
                 if (variant_applies_to(plan.variants[v], b)) {
                     plan.cells.push_back({i, b, v});
                     ++p.cells;
-                    plan.total_runs += static_cast<std::size_t>(runs);
+                    plan.total_runs += static_cast<std::size_t>(p.runs.most);
                 }
         plan.peak_bytes = std::max(plan.peak_bytes, p.estimated_bytes);
         plan.ops.push_back(p);

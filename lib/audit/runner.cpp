@@ -50,8 +50,9 @@ public:
         m_report.scenario = {{"name", m_scenario.name},      {"path", m_scenario.path},
                              {"digest", m_scenario.file_digest}, {"description", m_scenario.description},
                              {"seed", m_scenario.seed},      {"strict", m_options.strict},
-                             {"runs", m_options.plan.runs.value_or(m_scenario.runs)},
+                             {"runs", runs_json(m_options.plan.runs.value_or(m_scenario.runs))},
                              {"vary_mode", m_scenario.vary_product ? "product" : "one_at_a_time"}};
+        if (m_plan.automatic_runs) m_report.scenario["auto_runs"] = auto_runs_json(m_options.plan.auto_runs);
         m_report.started_at = iso_utc_now();
         m_report.environment = environment_fingerprint();
         probe_backends();

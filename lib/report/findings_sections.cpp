@@ -31,11 +31,13 @@ std::string render_what_changes(const AuditReport& report) {
     std::vector<std::string> run_to_run;
     std::map<std::string, std::vector<std::string>> changing, stable;
     std::vector<std::string> interactions;
+    std::map<std::string, std::vector<std::string>> more_often; // axis -> who, with the shares of runs that differ
     for (const auto& op : report.operations) {
         for (const auto& a : op.attribution) {
             const std::string who = display_name(op) + " on " + a.backend;
             if (a.run_to_run_nondeterministic) run_to_run.push_back(who);
             for (const auto& effect : a.axes) {
+                if (effect.more_run_to_run) more_often[effect.axis].push_back(who + " (" + describe_run_to_run_changes(effect) + ")");
                 if (!effect.changes_results) {
                     stable[effect.axis].push_back(who);
                     continue;
@@ -45,7 +47,7 @@ std::string render_what_changes(const AuditReport& report) {
             for (const auto& i : a.interactions) interactions.push_back(who + " (" + i + ")");
         }
     }
-    if (run_to_run.empty() && changing.empty() && stable.empty() && interactions.empty()) return "";
+    if (run_to_run.empty() && changing.empty() && stable.empty() && interactions.empty() && more_often.empty()) return "";
     std::string out = "What changes results\n";
     auto list = [](const std::vector<std::string>& items) {
         std::string text;
@@ -61,6 +63,7 @@ std::string render_what_changes(const AuditReport& report) {
         else out += "  " + axis + ": changes nothing\n";
     }
     if (!interactions.empty()) out += "  only axes changed together: " + list(interactions) + "\n";
+    for (auto& [axis, who] : more_often) out += "  runs differ more often with " + axis + ": " + list(who) + "\n";
     return out;
 }
 

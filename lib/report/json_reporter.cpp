@@ -47,6 +47,11 @@ Json cell_json(const Cell& c) {
     if (!c.run_to_run.first_divergences.empty()) r2r["first_divergences"] = c.run_to_run.first_divergences;
     j["run_to_run"] = std::move(r2r);
     j["p_diff_95"] = optional_json(c.p_diff_95);
+    if (c.auto_runs)
+        j["auto_runs"] = {{"confidence", c.auto_runs->confidence}, {"max_p", c.auto_runs->max_p},
+                          {"most_runs", c.auto_runs->most_runs},   {"stopped_by", c.auto_runs->stopped_by},
+                          {"p_bound", optional_json(c.auto_runs->p_bound)},
+                          {"bound_reached", c.auto_runs->p_bound && *c.auto_runs->p_bound <= c.auto_runs->max_p}};
     j["time"] = {{"cold_s", c.time.cold_s},
                  {"min_s", c.time.min_s},
                  {"median_s", c.time.median_s},
@@ -86,8 +91,12 @@ Json attribution_json(const Attribution& a) {
             changes.push_back(Json{{"from", c.from}, {"to", c.to}, {"identical", c.identical},
                                    {"max_ulp", c.raw_bytes ? Json(nullptr) : Json(c.max_ulp)}, // bytes: no magnitude
                                    {"differing_fraction", c.differing_fraction},
-                                   {"within_run_to_run_noise", c.within_noise}});
-        axes.push_back(Json{{"axis", effect.axis}, {"changes_results", effect.changes_results}, {"changes", changes}});
+                                   {"within_run_to_run_noise", c.within_noise},
+                                   {"runs_differing", {{"from", {c.base_differing_runs, c.base_compared_runs}},
+                                                       {"to", {c.differing_runs, c.compared_runs}}}},
+                                   {"more_run_to_run", c.more_run_to_run}});
+        axes.push_back(Json{{"axis", effect.axis}, {"changes_results", effect.changes_results},
+                            {"more_run_to_run", effect.more_run_to_run}, {"changes", changes}});
     }
     return Json{{"backend", a.backend},
                 {"summary", a.summary},

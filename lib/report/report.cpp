@@ -29,4 +29,15 @@ std::string describe_differing_changes(const AxisEffect& effect) {
     return text;
 }
 
+std::string describe_run_to_run_changes(const AxisEffect& effect) {
+    std::string text;
+    for (const auto& c : effect.changes) {
+        if (!c.more_run_to_run) continue;
+        text += (text.empty() ? "" : "; ") + c.from + "→" + c.to + ": " + std::to_string(c.base_differing_runs) + "/" +
+                std::to_string(c.base_compared_runs) + " → " + std::to_string(c.differing_runs) + "/" +
+                std::to_string(c.compared_runs) + " runs differ";
+    }
+    return text;
+}
+
 } // namespace detaudit

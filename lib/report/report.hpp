@@ -44,6 +44,17 @@ struct RunToRun {
     nlohmann::json first_divergences = nlohmann::json::array(); // traced exec: per run whose trace differs
 };
 
+// runs "auto" (docs/scenario-format.md): why the cell stopped where it did, and the bound its
+// runs reached.
+struct AutoRunsOutcome {
+    double confidence = 0, max_p = 0;
+    std::size_t most_runs = 0;      // N, or the --max-runs cap when smaller
+    std::string stopped_by;         // "decided", "bound", "cap" or "interrupted"
+    // No run differed from run 1 (a tolerance: none went beyond it): the bound on the per-run
+    // probability of one at `confidence`; null once one did.
+    std::optional<double> p_bound;
+};
+
 struct Cell {
     std::string backend;
     std::string variant;                       // "base", "cpu.threads=8", "A=1,B=2"
@@ -56,6 +67,7 @@ struct Cell {
     std::vector<std::string> digests;          // one per run, in run order
     RunToRun run_to_run;
     std::optional<double> p_diff_95;           // when all N >= 2 runs were identical
+    std::optional<AutoRunsOutcome> auto_runs;  // the cell ran "auto"
     TimingStats time;
     std::vector<ValueText> reference_values;   // outputs of at most 16 elements
     std::string output_dtype;
@@ -97,12 +109,20 @@ struct AxisEffect {
         double differing_fraction = 0; // differing elements / elements
         bool raw_bytes = false;        // a file that is not an array: no ULP
         bool within_noise = false;     // differs, but a run of the variant equals a run of the base
+        // Runs that differed from their cell's run 1, of those compared, in the base's cell and
+        // the variant's: contention (host.load) shows here more than in the first runs.
+        std::size_t base_differing_runs = 0, base_compared_runs = 0;
+        std::size_t differing_runs = 0, compared_runs = 0;
+        bool more_run_to_run = false;  // the variant's share of differing runs is the larger
     };
     std::vector<Change> changes;     // one per variant that changes only this axis
+    bool more_run_to_run = false;    // some change makes runs differ more often
 };
 
 // "2→1: up to 3 ULP, 41 % of elements; 2→8: ..." for the changes of `effect` that differ.
 std::string describe_differing_changes(const AxisEffect& effect);
+// "none→cpu: 1/31 → 12/31 runs differ; ..." for the changes that make runs differ more often.
+std::string describe_run_to_run_changes(const AxisEffect& effect);
 
 struct Attribution {
     std::string backend;

@@ -80,6 +80,13 @@ const std::vector<AxisSpec>& known_axes() {
          .description = "matmul/cublas: streams running the same GEMM concurrently on one cuBLAS handle "
                         "and workspace (1 to 16, default 1)",
          .type = AxisType::integer, .default_value = 1, .low = 1, .high = 16, .counted = "a stream count"},
+        // Contention: started before a cell's first run and stopped after its last, on every
+        // backend (lib/audit/background_load). cuda.load, a kernel occupying SMs on another
+        // stream, waits for a GPU to test it on.
+        {.name = "host.load", .backend = k_every_backend,
+         .description = "background load on the host while a cell runs: none, cpu (a busy thread on every core) "
+                        "or memory (a thread per core streaming a 256 MiB buffer)",
+         .type = AxisType::choice, .default_value = "none", .choices = {"none", "cpu", "memory"}},
         {.name = k_env_axis_pattern, .backend = "host",
          .description = "an environment variable of exec programs: a string, or null to leave it unset (default: as inherited)",
          .type = AxisType::env_value, .default_value = nullptr},
@@ -164,14 +171,13 @@ std::vector<Variant> make_variants(const std::vector<VaryAxis>& vary, bool produ
 
 bool axis_applies_to(const std::string& axis, const std::string& backend) {
     const AxisSpec* spec = find_axis(axis);
-    return spec != nullptr && spec->backend == backend;
+    return spec != nullptr && (spec->backend == backend || spec->backend == k_every_backend);
 }
 
 bool variant_applies_to(const Variant& variant, const std::string& backend) {
     if (variant.changed_axes.empty()) return true;
     for (const auto& axis : variant.changed_axes) {
-        const AxisSpec* spec = find_axis(axis);
-        if (spec == nullptr || spec->backend != backend) return false;
+        if (!axis_applies_to(axis, backend)) return false;
     }
     return true;
 }

@@ -21,7 +21,7 @@ enum class AxisType {
 // One axis, as data: adding an axis is one entry in known_axes() (axes.cpp).
 struct AxisSpec {
     std::string name;        // "cpu.threads"
-    std::string backend;     // the backend it applies to
+    std::string backend;     // the backend it applies to; k_every_backend: all of them
     std::string description;
     AxisType type = AxisType::integer;
     nlohmann::json default_value{}; // when the scenario does not vary it; null: none (env: inherited)
@@ -30,6 +30,9 @@ struct AxisSpec {
     std::string limit_note{};              // integer axes: why the limit, e.g. " (CUDA's limit)"
     std::vector<std::string> choices{};    // choice axes
 };
+
+// The backend of an axis every backend's cells run with (host.load).
+inline constexpr const char* k_every_backend = "*";
 
 // env.NAME: one axis per environment variable, for the exec programs of the host backend.
 inline constexpr const char* k_env_axis_prefix = "env.";
@@ -40,7 +43,7 @@ const std::vector<AxisSpec>& known_axes();
 // The spec of an axis by its name ("cpu.threads", "env.OMP_NUM_THREADS"), or nullptr.
 const AxisSpec* find_axis(const std::string& name);
 bool is_env_axis(const std::string& name);
-// Does the setting `axis` belong to `backend` (cpu.* to cpu, env.* to host)?
+// Does the setting `axis` belong to `backend` (cpu.* to cpu, env.* to host, host.load to all)?
 bool axis_applies_to(const std::string& axis, const std::string& backend);
 void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, const std::string& pointer,
                          const ScenarioErrors& errors);

@@ -17,7 +17,9 @@ std::vector<std::string> unused_axis_warnings(const Scenario& s) {
     std::vector<std::string> warnings;
     for (const auto& axis : s.vary) {
         const AxisSpec* spec = find_axis(axis.name);
-        if (spec == nullptr || std::find(used.begin(), used.end(), spec->backend) != used.end()) continue;
+        if (spec == nullptr || spec->backend == k_every_backend ||
+            std::find(used.begin(), used.end(), spec->backend) != used.end())
+            continue;
         std::string runs_on;
         for (const auto& b : used) runs_on += (runs_on.empty() ? "" : ", ") + b;
         const std::string what = spec->backend == "host" ? "exec operations (backend host)" : spec->backend + " operations";

@@ -15,6 +15,9 @@ inline constexpr const char* k_axis_across_variants = "across_variants";
 inline constexpr const char* k_axis_cross_backend = "cross_backend";
 const std::vector<std::string>& comparison_axes();
 
+// "runs": "auto" (lib/audit/run_count.hpp): as many runs as the cell's question needs.
+inline constexpr int k_runs_auto = 0;
+
 struct Expectation {
     enum class Kind { identical, differs, any, tolerance };
     Kind kind = Kind::any;
@@ -27,7 +30,7 @@ struct OpSpec {
     std::string pointer;                  // "/operations/3", for messages
     std::string base_dir;                 // the scenario file's directory: exec's relative cwd starts here
     nlohmann::json params;                // normalised: every parameter of the kind, defaults filled
-    int runs = 0;                         // effective
+    int runs = 0;                         // effective; k_runs_auto: "auto"
     std::vector<std::string> backends;    // effective
     uint64_t seed = 0;                    // effective: the op's own or the scenario's
     std::map<std::string, Expectation> expect; // only the axes the scenario states (op or defaults)
@@ -50,7 +53,7 @@ struct Variant {
 struct Scenario {
     std::string path, name, description, file_digest;
     uint64_t seed = 0;
-    int runs = 0;
+    int runs = 0;                         // k_runs_auto: "auto"
     std::vector<std::string> backends;
     std::vector<VaryAxis> vary;
     bool vary_product = false;

@@ -104,9 +104,10 @@ private:
     }
 
     int runs_value(const nlohmann::json& v, const std::string& pointer) {
+        if (v == "auto") return k_runs_auto;
         const auto runs = json_uint64(v); // range-checked before it is narrowed to int
         if (!runs || *runs < 1 || *runs > k_max_runs)
-            m_errors.fail(pointer, "expected a run count from 1 to 1000000, got " + describe_json(v));
+            m_errors.fail(pointer, "expected a run count from 1 to 1000000 or \"auto\", got " + describe_json(v));
         return static_cast<int>(*runs);
     }
 

@@ -134,16 +134,16 @@ class AxesThatApplyToNothing(cc.CliTestCase):
         path = self.exec_only()
         r = self.detaudit("validate", path, expect_rc=cc.EXIT_OK)
         variants = [line for line in r.stdout.splitlines() if line.startswith("  variant ")]
-        self.assertEqual(variants, ["  variant base: env.DETAUDIT_T=a",
+        self.assertEqual(variants, ["  variant base: env.DETAUDIT_T=a host.load=none",
                                     "  variant cpu.threads=2: no operation runs with it",
-                                    "  variant env.DETAUDIT_T=unset: env.DETAUDIT_T=unset"], str(r))
+                                    "  variant env.DETAUDIT_T=unset: env.DETAUDIT_T=unset host.load=none"], str(r))
         mixed = self.scenario("mixed.json", {"detaudit": 1, "runs": 2, "vary": {"cpu.threads": [1, 2]},
                                              "operations": [{"id": "r", "op": "reduce", "algorithm": "blocked"}]})
         r = self.detaudit("validate", mixed, expect_rc=cc.EXIT_OK)
         self.assertEqual(r.stderr, "", str(r))
         variants = [line for line in r.stdout.splitlines() if line.startswith("  variant ")]
-        self.assertEqual(variants, ["  variant base: cpu.schedule=static cpu.threads=1",
-                                    "  variant cpu.threads=2: cpu.schedule=static cpu.threads=2"], str(r))
+        self.assertEqual(variants, ["  variant base: cpu.schedule=static cpu.threads=1 host.load=none",
+                                    "  variant cpu.threads=2: cpu.schedule=static cpu.threads=2 host.load=none"], str(r))
 
 
 if __name__ == "__main__":
