@@ -1,5 +1,6 @@
 #include "report/report_reader.hpp"
 
+#include "common/dtype.hpp"
 #include "io/read_file.hpp"
 #include "report/json_fields.hpp"
 
@@ -220,6 +221,22 @@ std::map<std::string, std::string> read_string_map(const JsonAt& at) {
     return out;
 }
 
+// The report keeps a comparison's dtype once, as its cells' output dtype; what max_ulp means
+// (has_ulp) depends on it. Raw-bytes and unknown dtypes keep the default.
+void restore_dtypes(OperationReport& op) {
+    std::optional<DType> op_dtype;
+    for (auto& c : op.cells) {
+        const auto dtype = parse_dtype(c.output_dtype);
+        if (!dtype) continue;
+        c.run_to_run.diff.dtype = *dtype;
+        if (!op_dtype) op_dtype = dtype;
+    }
+    if (!op_dtype) return;
+    for (auto* comparisons : {&op.across_variants, &op.cross_backend})
+        for (auto& c : *comparisons)
+            c.diff.dtype = *op_dtype;
+}
+
 OperationReport read_operation(const JsonAt& at) {
     JsonObject o(at);
     OperationReport op;
@@ -238,6 +255,7 @@ OperationReport read_operation(const JsonAt& at) {
     op.expectations = read_array<ExpectationResult>(o.required("expectations"), read_expectation);
     op.attribution = read_array<Attribution>(o.required("attribution"), read_attribution);
     o.finish();
+    restore_dtypes(op);
     return op;
 }
 

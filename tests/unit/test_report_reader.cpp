@@ -91,6 +91,20 @@ TEST_CASE("report reader: reports of real audits read back byte for byte") {
     }
 }
 
+TEST_CASE("report reader: comparisons get back the dtype that gives max_ulp its meaning") {
+    const AuditReport r =
+        parse_report(render_json(audit(R"({"detaudit": 1, "vary": {"cpu.threads": [1, 2]},
+        "operations": [{"id": "d", "op": "reduce", "algorithm": "per_thread", "n": 100, "dtype": "f64"}]})",
+                                       2)),
+                     "r.json");
+    REQUIRE(r.operations.size() == 1);
+    for (const auto& c : r.operations[0].cells)
+        CHECK(c.run_to_run.diff.dtype == DType::f64);
+    REQUIRE_FALSE(r.operations[0].across_variants.empty());
+    for (const auto& c : r.operations[0].across_variants)
+        CHECK(c.diff.dtype == DType::f64);
+}
+
 TEST_CASE("report reader: a report file read from disk") {
     test::TempDir dir;
     const auto path = dir.path / "r.json";
