@@ -206,7 +206,9 @@ std::string cell_row(const OperationReport& op, const Cell& c) {
                          : "<span class=fail>✗ " + h(v.reason) + "</span> ";
     };
     return fmt::format(
-        "<tr class=c><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</"
+        "<tr "
+        "class=c><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</"
+        "td><td>{}</"
         "td></tr>",
         h(c.backend), h(c.variant), status, run_timeline_svg(c), r2r,
         ulp_histogram_svg(c.run_to_run.diff),
