@@ -8,6 +8,7 @@
 #include "io/atomic_file.hpp"
 #include "io/output_path.hpp"
 #include "path_flag.hpp"
+#include "report_formats.hpp"
 #include "runs_flags.hpp"
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
@@ -28,6 +29,8 @@ struct RunFlags {
     std::string json_path, junit_path, dump_dir, color = "auto";
     bool strict = false, quiet = false, verbose = false, keep_runs = false, no_exec = false;
     bool json_given = false, junit_given = false;
+    std::string markdown_path, html_path;
+    bool markdown_given = false, html_given = false;
 };
 
 std::vector<std::string> check_backend_names(const std::vector<std::string>& names, const std::string& flag) {
@@ -47,6 +50,8 @@ std::vector<NamedPath> report_paths(const RunFlags& flags) {
     std::vector<NamedPath> reports;
     if (flags.json_given) reports.push_back({"--json", flags.json_path});
     if (flags.junit_given) reports.push_back({"--junit", flags.junit_path});
+    if (flags.markdown_given) reports.push_back({"--markdown", flags.markdown_path});
+    if (flags.html_given) reports.push_back({"--html", flags.html_path});
     return reports;
 }
 
@@ -87,7 +92,7 @@ int execute(const RunFlags& flags) {
     for (const auto& r : reports) {
         report_on_stdout = report_on_stdout || report_goes_to_stdout(r.path);
         try {
-            write_report(r, r.name == "--json" ? render_json(report) : render_junit(report));
+            write_report(r, render_format(r.name, report));
         } catch (const Error& e) {
             if (write_error.empty()) write_error = e.what();
         }
@@ -120,6 +125,11 @@ void add_run_command(CLI::App& cli, Action& action) {
         ->check(non_empty_path());
     run->add_option("--junit", flags->junit_path, "Write a JUnit XML report here (one testcase per op x backend x axis)")
         ->check(non_empty_path());
+    run->add_option("--markdown", flags->markdown_path,
+                    "Write GitHub-flavoured Markdown here (fits $GITHUB_STEP_SUMMARY, at most 1 MB); - is stdout")
+        ->check(non_empty_path());
+    run->add_option("--html", flags->html_path, "Write one self-contained HTML page here (charts inline, no network)")
+        ->check(non_empty_path());
     run->add_option("--dump-dir", flags->dump_dir,
                     "Write each op's inputs and, for cells whose runs differ, the reference and first differing "
                     "output as .npy files here; exec runs keep their stdout.txt and stderr.txt here");
@@ -138,6 +148,8 @@ void add_run_command(CLI::App& cli, Action& action) {
     run->callback([flags, run, &action] {
         flags->json_given = run->count("--json") > 0;
         flags->junit_given = run->count("--junit") > 0;
+        flags->markdown_given = run->count("--markdown") > 0;
+        flags->html_given = run->count("--html") > 0;
         action = [flags] { return execute(*flags); };
     });
 }

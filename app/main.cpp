@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     app::add_env_command(cli, action);
     app::add_compare_command(cli, action);
     app::add_trace_diff_command(cli, action);
+    app::add_report_command(cli, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -8,95 +8,120 @@
 namespace detaudit {
 namespace {
 
-std::string seconds_text(double s) {
-    char text[32];
-    if (s < 1e-3) std::snprintf(text, sizeof text, "%.3g µs", s * 1e6);
-    else if (s < 1) std::snprintf(text, sizeof text, "%.3g ms", s * 1e3);
-    else std::snprintf(text, sizeof text, "%.3g s", s);
-    return text;
-}
-
 // Ops are one family when they differ only in algorithm and input distributions.
 std::string family_of(const OperationReport& op) {
     nlohmann::json p = op.parameters;
-    for (const char* key : {"input", "index", "exponent", "seed"}) p.erase(key);
+    for (const char* key : {"input", "index", "exponent", "seed"})
+        p.erase(key);
     std::string text = op.kind;
-    for (auto& [key, value] : p.items()) text += " " + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+    for (auto& [key, value] : p.items())
+        text += " " + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+    return text;
+}
+
+std::string list(const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& i : items)
+        text += (text.empty() ? "" : ", ") + i;
     return text;
 }
 
 } // namespace
 
-std::string render_what_changes(const AuditReport& report) {
-    std::vector<std::string> run_to_run;
-    std::map<std::string, std::vector<std::string>> changing, stable;
-    std::vector<std::string> interactions;
-    std::map<std::string, std::vector<std::string>> more_often; // axis -> who, with the shares of runs that differ
+std::string seconds_text(double s) {
+    char text[32];
+    if (s < 1e-3)
+        std::snprintf(text, sizeof text, "%.3g µs", s * 1e6);
+    else if (s < 1)
+        std::snprintf(text, sizeof text, "%.3g ms", s * 1e3);
+    else
+        std::snprintf(text, sizeof text, "%.3g s", s);
+    return text;
+}
+
+WhatChanges what_changes(const AuditReport& report) {
+    WhatChanges out;
+    std::map<std::string, std::vector<std::string>> axes; // axis -> changing ops (may stay empty)
     for (const auto& op : report.operations) {
         for (const auto& a : op.attribution) {
             const std::string who = display_name(op) + " on " + a.backend;
-            if (a.run_to_run_nondeterministic) run_to_run.push_back(who);
+            if (a.run_to_run_nondeterministic) out.run_to_run.push_back(who);
             for (const auto& effect : a.axes) {
-                if (effect.more_run_to_run) more_often[effect.axis].push_back(who + " (" + describe_run_to_run_changes(effect) + ")");
-                if (!effect.changes_results) {
-                    stable[effect.axis].push_back(who);
-                    continue;
-                }
-                changing[effect.axis].push_back(who + " (" + describe_differing_changes(effect) + ")");
+                if (effect.more_run_to_run)
+                    out.more_often[effect.axis].push_back(who + " (" + describe_run_to_run_changes(effect) + ")");
+                auto& changing = axes[effect.axis];
+                if (effect.changes_results)
+                    changing.push_back(who + " (" + describe_differing_changes(effect) + ")");
             }
-            for (const auto& i : a.interactions) interactions.push_back(who + " (" + i + ")");
+            for (const auto& i : a.interactions)
+                out.interactions.push_back(who + " (" + i + ")");
         }
     }
-    if (run_to_run.empty() && changing.empty() && stable.empty() && interactions.empty() && more_often.empty()) return "";
+    for (auto& [axis, changing] : axes)
+        out.axes.push_back({axis, std::move(changing)});
+    return out;
+}
+
+std::string render_what_changes(const AuditReport& report) {
+    const WhatChanges found = what_changes(report);
+    if (found.empty()) return "";
     std::string out = "What changes results\n";
-    auto list = [](const std::vector<std::string>& items) {
-        std::string text;
-        for (const auto& i : items) text += (text.empty() ? "" : ", ") + i;
-        return text;
-    };
-    if (!run_to_run.empty()) out += "  run to run, no setting changed: " + list(run_to_run) + "\n";
-    std::map<std::string, bool> axes;
-    for (auto& [axis, ops] : changing) axes[axis] = true;
-    for (auto& [axis, ops] : stable) axes[axis] = true;
-    for (auto& [axis, present] : axes) {
-        if (changing.count(axis)) out += "  " + axis + ": " + list(changing[axis]) + "\n";
-        else out += "  " + axis + ": changes nothing\n";
+    if (!found.run_to_run.empty())
+        out += "  run to run, no setting changed: " + list(found.run_to_run) + "\n";
+    for (const auto& a : found.axes)
+        out += "  " + a.axis + ": " + (a.changing.empty() ? "changes nothing" : list(a.changing)) +
+               "\n";
+    if (!found.interactions.empty())
+        out += "  only axes changed together: " + list(found.interactions) + "\n";
+    for (const auto& [axis, who] : found.more_often)
+        out += "  runs differ more often with " + axis + ": " + list(who) + "\n";
+    return out;
+}
+
+std::vector<FamilyCost> cost_of_determinism(const AuditReport& report) {
+    std::map<std::string, std::vector<AlgorithmCost>> families; // family + backend -> timings
+    for (const auto& op : report.operations)
+        for (const auto& c : op.cells)
+            if (c.variant == "base" && c.status == CellStatus::ok &&
+                op.kind != "exec") { // a program is not an algorithm
+                const auto design = op.design_class.find(c.backend);
+                families[family_of(op) + " on " + c.backend].push_back(
+                    {op.algorithm, design == op.design_class.end() ? "" : design->second,
+                     c.time.median_s, 1});
+            }
+    std::vector<FamilyCost> out;
+    for (auto& [family, timings] : families) {
+        std::set<std::string> algorithms;
+        for (const auto& t : timings)
+            algorithms.insert(t.algorithm);
+        if (algorithms.size() < 2) continue;
+        std::sort(
+            timings.begin(), timings.end(),
+            [](const AlgorithmCost& a, const AlgorithmCost& b) { return a.median_s < b.median_s; });
+        const double fastest = timings.front().median_s > 0 ? timings.front().median_s : 1e-12;
+        for (auto& t : timings)
+            t.relative = t.median_s / fastest;
+        out.push_back({family, std::move(timings)});
     }
-    if (!interactions.empty()) out += "  only axes changed together: " + list(interactions) + "\n";
-    for (auto& [axis, who] : more_often) out += "  runs differ more often with " + axis + ": " + list(who) + "\n";
     return out;
 }
 
 std::string render_cost_of_determinism(const AuditReport& report) {
-    struct Timing {
-        std::string algorithm, design;
-        double median_s;
-    };
-    std::map<std::string, std::vector<Timing>> families; // family + backend -> timings
-    for (const auto& op : report.operations)
-        for (const auto& c : op.cells)
-            if (c.variant == "base" && c.status == CellStatus::ok && op.kind != "exec") { // a program is not an algorithm
-                const auto design = op.design_class.find(c.backend);
-                families[family_of(op) + " on " + c.backend].push_back(
-                    {op.algorithm, design == op.design_class.end() ? "" : design->second, c.time.median_s});
-            }
     std::string out;
-    for (auto& [family, timings] : families) {
-        std::set<std::string> algorithms;
-        for (const auto& t : timings) algorithms.insert(t.algorithm);
-        if (algorithms.size() < 2) continue;
-        std::sort(timings.begin(), timings.end(), [](const Timing& a, const Timing& b) { return a.median_s < b.median_s; });
-        const double fastest = timings.front().median_s > 0 ? timings.front().median_s : 1e-12;
-        out += "  " + family + ":";
-        for (const auto& t : timings) {
+    for (const auto& family : cost_of_determinism(report)) {
+        out += "  " + family.family + ":";
+        for (const auto& t : family.algorithms) {
             char ratio[32];
-            std::snprintf(ratio, sizeof ratio, "%.2f×", t.median_s / fastest);
-            out += " " + t.algorithm + " " + ratio + " (" + seconds_text(t.median_s) + (t.design.empty() ? "" : ", " + t.design) + ")";
+            std::snprintf(ratio, sizeof ratio, "%.2f×", t.relative);
+            out += " " + t.algorithm + " " + ratio + " (" + seconds_text(t.median_s) +
+                   (t.design_class.empty() ? "" : ", " + t.design_class) + ")";
         }
         out += "\n";
     }
     if (out.empty()) return "";
-    return "Cost of determinism (median time of the base variant relative to the fastest algorithm)\n" + out;
+    return "Cost of determinism (median time of the base variant relative to the fastest "
+           "algorithm)\n" +
+           out;
 }
 
 } // namespace detaudit
