@@ -1,0 +1,334 @@
+#include "report/report_reader.hpp"
+
+#include "io/read_file.hpp"
+#include "report/json_fields.hpp"
+
+namespace detaudit {
+namespace {
+
+// Larger than any report detaudit writes (a 10,000-cell report is tens of MiB).
+constexpr std::size_t k_max_report_bytes = std::size_t{1} << 30;
+
+ComparisonVerdict read_verdict(JsonObject& parent) {
+    ComparisonVerdict v;
+    if (!parent.has("verdict")) return v;
+    JsonObject o(parent.optional("verdict"));
+    v.judged = true;
+    v.held = o.required("held").boolean();
+    v.reason = o.required("reason").string();
+    o.finish();
+    return v;
+}
+
+ValueText read_value(const JsonAt& at) {
+    JsonObject o(at);
+    ValueText v{o.required("decimal").string(), o.required("hex").string()};
+    o.finish();
+    return v;
+}
+
+void read_magnitudes(JsonObject& o, DiffStats& d) {
+    if (d.raw_bytes) {
+        for (const char* key : {"max_ulp", "max_abs", "max_rel", "ulp_histogram"}) {
+            const JsonAt at = o.required(key);
+            if (!at.value.is_null()) at.fail("null (raw bytes have no magnitude)");
+        }
+        return;
+    }
+    d.max_ulp = o.required("max_ulp").uint64();
+    d.max_abs = o.required("max_abs").number_or_text();
+    d.max_rel = o.required("max_rel").number_or_text();
+    JsonObject histogram(o.required("ulp_histogram"));
+    const auto& labels = ulp_bucket_labels();
+    for (std::size_t i = 0; i < k_ulp_buckets; ++i)
+        d.ulp_histogram[i] = histogram.required(labels[i]).uint64();
+    histogram.finish();
+}
+
+DiffStats read_diff(const JsonAt& at) {
+    JsonObject o(at);
+    DiffStats d;
+    d.identical = o.required("identical").boolean();
+    if (o.has("raw_bytes")) d.raw_bytes = o.optional("raw_bytes").boolean();
+    if (o.has("shape_mismatch")) {
+        d.shape_mismatch = o.optional("shape_mismatch").boolean();
+        d.mismatch_detail = o.required("mismatch_detail").string();
+    }
+    d.elements = o.required("elements").count();
+    d.differing_elements = o.required("differing_elements").count();
+    read_magnitudes(o, d);
+    d.nan_mismatches = o.required("nan_mismatches").count();
+    const JsonAt first = o.required("first_difference");
+    if (!first.value.is_null()) {
+        JsonObject f(first);
+        d.first_difference =
+            FirstDifference{f.required("index").count(), read_value(f.required("reference")),
+                            read_value(f.required("other"))};
+        f.finish();
+    }
+    o.finish();
+    return d;
+}
+
+RunToRun read_run_to_run(const JsonAt& at) {
+    JsonObject o(at);
+    RunToRun r;
+    r.compared_runs = o.required("compared_runs").count();
+    r.differing_runs = o.required("differing_runs").count();
+    const JsonAt first = o.required("first_differing_run");
+    if (!first.value.is_null()) r.first_differing_run = first.count();
+    if (o.has("same_multiset")) r.same_multiset = o.optional("same_multiset").boolean();
+    r.diff = read_diff(o.required("diff"));
+    r.verdict = read_verdict(o);
+    if (o.has("first_divergences")) r.first_divergences = o.optional("first_divergences").array();
+    o.finish();
+    return r;
+}
+
+CellStatus read_status(const JsonAt& at) {
+    const std::string name = at.string();
+    for (CellStatus s : {CellStatus::ok, CellStatus::skipped, CellStatus::error})
+        if (cell_status_name(s) == name) return s;
+    at.fail("\"ok\", \"skipped\" or \"error\"");
+}
+
+void read_cell_output(JsonObject& o, Cell& c) {
+    JsonObject time(o.required("time"));
+    c.time = TimingStats{time.required("cold_s").number(), time.required("min_s").number(),
+                         time.required("median_s").number(), time.required("max_s").number()};
+    time.finish();
+    JsonObject output(o.required("output"));
+    c.output_dtype = output.required("dtype").string();
+    const JsonAt shape = output.required("shape");
+    for (std::size_t i = 0; i < shape.array().size(); ++i)
+        c.output_shape.push_back(shape.at(i).count());
+    output.finish();
+    if (o.has("threads")) {
+        JsonObject threads(o.optional("threads"));
+        c.threads = ThreadCount{threads.required("requested").integer(),
+                                threads.required("granted").integer()};
+        threads.finish();
+    }
+    if (o.has("reference_values")) {
+        const JsonAt values = o.optional("reference_values");
+        for (std::size_t i = 0; i < values.array().size(); ++i)
+            c.reference_values.push_back(read_value(values.at(i)));
+    }
+}
+
+Cell read_cell(const JsonAt& at) {
+    JsonObject o(at);
+    Cell c;
+    c.backend = o.required("backend").string();
+    c.variant = o.required("variant").string();
+    c.settings = o.required("settings").object();
+    c.status = read_status(o.required("status"));
+    if (c.status != CellStatus::ok) c.reason = o.required("reason").string();
+    if (o.has("error_detail")) c.error_detail = o.optional("error_detail").string();
+    c.runs = o.required("runs").count();
+    c.distinct_outputs = o.required("distinct_outputs").count();
+    c.digests = o.required("digests").strings();
+    c.run_to_run = read_run_to_run(o.required("run_to_run"));
+    const JsonAt p = o.required("p_diff_95");
+    if (!p.value.is_null()) c.p_diff_95 = p.number();
+    read_cell_output(o, c);
+    o.finish();
+    return c;
+}
+
+CellComparison read_comparison(const JsonAt& at) {
+    JsonObject o(at);
+    CellComparison c;
+    c.axis = o.required("axis").string();
+    c.backend = o.required("backend").string();
+    c.variant = o.required("variant").string();
+    c.reference = o.required("reference").string();
+    c.other = o.required("other").string();
+    c.changed_axes = o.required("changed_axes").strings();
+    c.diff = read_diff(o.required("diff"));
+    c.verdict = read_verdict(o);
+    if (o.has("first_divergence")) c.first_divergence = o.optional("first_divergence").value;
+    o.finish();
+    return c;
+}
+
+ExpectationResult read_expectation(const JsonAt& at) {
+    JsonObject o(at);
+    ExpectationResult e;
+    e.axis = o.required("axis").string();
+    e.backend = o.required("backend").string();
+    e.expected = o.required("expected").value;
+    if (o.has("cells_failed")) e.cells_failed = o.optional("cells_failed").boolean();
+    e.evaluated = o.required("evaluated").boolean();
+    e.held = o.required("held").boolean();
+    e.detail = o.required("detail").string();
+    o.finish();
+    return e;
+}
+
+AxisEffect::Change read_change(const JsonAt& at) {
+    JsonObject o(at);
+    AxisEffect::Change c;
+    c.from = o.required("from").string();
+    c.to = o.required("to").string();
+    c.identical = o.required("identical").boolean();
+    const JsonAt max_ulp = o.required("max_ulp");
+    c.raw_bytes = max_ulp.value.is_null(); // the writer's null: bytes have no magnitude
+    if (!c.raw_bytes) c.max_ulp = max_ulp.uint64();
+    c.differing_fraction = o.required("differing_fraction").number();
+    c.within_noise = o.required("within_run_to_run_noise").boolean();
+    o.finish();
+    return c;
+}
+
+Attribution read_attribution(const JsonAt& at) {
+    JsonObject o(at);
+    Attribution a;
+    a.backend = o.required("backend").string();
+    a.summary = o.required("summary").string();
+    a.run_to_run_nondeterministic = o.required("run_to_run_nondeterministic").boolean();
+    const JsonAt axes = o.required("axes");
+    for (std::size_t i = 0; i < axes.array().size(); ++i) {
+        JsonObject axis(axes.at(i));
+        AxisEffect effect;
+        effect.axis = axis.required("axis").string();
+        effect.changes_results = axis.required("changes_results").boolean();
+        const JsonAt changes = axis.required("changes");
+        for (std::size_t k = 0; k < changes.array().size(); ++k)
+            effect.changes.push_back(read_change(changes.at(k)));
+        axis.finish();
+        a.axes.push_back(std::move(effect));
+    }
+    a.interactions = o.required("interactions").strings();
+    o.finish();
+    return a;
+}
+
+template <typename T, typename Read> std::vector<T> read_array(const JsonAt& at, Read read) {
+    std::vector<T> out;
+    out.reserve(at.array().size());
+    for (std::size_t i = 0; i < at.array().size(); ++i)
+        out.push_back(read(at.at(i)));
+    return out;
+}
+
+std::map<std::string, std::string> read_string_map(const JsonAt& at) {
+    std::map<std::string, std::string> out;
+    for (const auto& item : at.object().items())
+        out[item.key()] =
+            JsonAt{item.value(), child_pointer(at.pointer, item.key()), at.errors}.string();
+    return out;
+}
+
+OperationReport read_operation(const JsonAt& at) {
+    JsonObject o(at);
+    OperationReport op;
+    op.id = o.required("id").string();
+    if (o.has("output")) op.output = o.optional("output").string();
+    op.kind = o.required("kind").string();
+    op.algorithm = o.required("algorithm").string();
+    op.description = o.required("description").string();
+    op.parameters = o.required("parameters").object();
+    op.design_class = read_string_map(o.required("design_class"));
+    op.measured_class = read_string_map(o.required("measured_class"));
+    op.design_contradictions = o.required("design_contradictions").strings();
+    op.cells = read_array<Cell>(o.required("cells"), read_cell);
+    op.across_variants = read_array<CellComparison>(o.required("across_variants"), read_comparison);
+    op.cross_backend = read_array<CellComparison>(o.required("cross_backend"), read_comparison);
+    op.expectations = read_array<ExpectationResult>(o.required("expectations"), read_expectation);
+    op.attribution = read_array<Attribution>(o.required("attribution"), read_attribution);
+    o.finish();
+    return op;
+}
+
+AxisSummary read_axis_summary(const JsonAt& at) {
+    JsonObject o(at);
+    AxisSummary a{o.required("compared").count(), o.required("identical").count(),
+                  o.required("differing").count(), o.required("failed").count()};
+    o.finish();
+    return a;
+}
+
+Summary read_summary(const JsonAt& at) {
+    JsonObject o(at);
+    Summary s;
+    const std::pair<const char*, std::size_t*> counts[] = {
+        {"operations", &s.operations},
+        {"cells", &s.cells},
+        {"cells_ok", &s.cells_ok},
+        {"cells_skipped", &s.cells_skipped},
+        {"cells_error", &s.cells_error},
+        {"cells_identical", &s.cells_identical},
+        {"cells_differing", &s.cells_differing},
+        {"expectations_passed", &s.expectations_passed},
+        {"expectations_failed", &s.expectations_failed},
+        {"expectations_not_evaluated", &s.expectations_not_evaluated},
+        {"expectations_errored", &s.expectations_errored}};
+    for (const auto& [key, field] : counts)
+        *field = o.required(key).count();
+    s.run_to_run = read_axis_summary(o.required("run_to_run"));
+    s.across_variants = read_axis_summary(o.required("across_variants"));
+    s.cross_backend = read_axis_summary(o.required("cross_backend"));
+    s.exit_code = o.required("exit_code").integer();
+    o.finish();
+    return s;
+}
+
+BackendStatus read_backend(const JsonAt& at) {
+    JsonObject o(at);
+    BackendStatus b{o.required("name").string(), o.required("available").boolean(),
+                    o.required("reason").string(), o.required("device").string()};
+    o.finish();
+    return b;
+}
+
+int read_schema_version(JsonObject& o) {
+    const JsonAt at = o.required("schema_version");
+    const int version = at.integer();
+    if (version != k_report_schema_version)
+        at.errors.fail(at.pointer, "schema version " + std::to_string(version) +
+                                       " is not one this detaudit reads (it reads version " +
+                                       std::to_string(k_report_schema_version) + ")");
+    return version;
+}
+
+AuditReport read_document(const JsonAt& root) {
+    JsonObject o(root);
+    AuditReport r;
+    r.schema_version = read_schema_version(o);
+    r.tool = o.required("tool").object();
+    r.scenario = o.required("scenario").object();
+    r.started_at = o.required("started_at").string();
+    r.duration_s = o.required("duration_s").number();
+    r.interrupted = o.required("interrupted").boolean();
+    r.environment = o.required("environment").object();
+    r.backends = read_array<BackendStatus>(o.required("backends"), read_backend);
+    if (o.has("runs_dir")) r.runs_dir = o.optional("runs_dir").string();
+    r.summary = read_summary(o.required("summary"));
+    r.operations = read_array<OperationReport>(o.required("operations"), read_operation);
+    o.finish();
+    return r;
+}
+
+} // namespace
+
+AuditReport parse_report(std::string_view text, const std::string& file) {
+    const ScenarioErrors errors(file);
+    nlohmann::json document;
+    try {
+        document = nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::parse_error& e) {
+        // e.what() is "[json.exception.parse_error.101] parse error at line 3, column 1: ..."
+        std::string what = e.what();
+        const auto start = what.find("] ");
+        errors.fail("", "not a JSON report: " +
+                            (start == std::string::npos ? what : what.substr(start + 2)));
+    }
+    return read_document(JsonAt{document, "", errors});
+}
+
+AuditReport read_report(const std::string& path) {
+    return parse_report(read_regular_file(path, k_max_report_bytes, "report"), path);
+}
+
+} // namespace detaudit
