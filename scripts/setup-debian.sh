@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev nlohmann-json3-dev
           catch2 libxxhash-dev xxhash libopenblas-dev libzip-dev libbenchmark-dev
-          python3-numpy python3-jsonschema python3-torch python3-xxhash)
+          python3-numpy python3-jsonschema python3-torch python3-xxhash python3-yaml
+          slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

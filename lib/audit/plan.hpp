@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 #include "scenario/scenario.hpp"
+#include "shard.hpp"
 
 namespace detaudit {
 
@@ -35,6 +36,7 @@ struct Plan {
 struct PlanOptions {
     std::optional<int> runs;             // --runs
     std::vector<std::string> backends;   // --backend (empty: as the scenario says)
+    std::optional<Shard> shard;          // --shard: only the operations of this shard (shard.hpp)
 };
 
 Plan make_plan(const Scenario& scenario, const PlanOptions& options);
