@@ -1,7 +1,9 @@
 // `detaudit run SCENARIO`: plan, check, run, report, exit code.
 #include <cstdio>
 #include <iostream>
+#include "audit/baseline.hpp"
 #include "audit/runner.hpp"
+#include "audit/shard.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "env/fingerprint.hpp"
@@ -13,7 +15,9 @@
 #include "report/console_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "report/junit_reporter.hpp"
+#include "report/report_reader.hpp"
 #include "report/terminal_text.hpp"
+#include "scenario/scenario_digest.hpp"
 #include "scenario/scenario_parser.hpp"
 #include "stop_signals.hpp"
 #include "terminal.hpp"
@@ -26,9 +30,9 @@ struct RunFlags {
     std::optional<int> runs;               // k_runs_auto: --runs auto
     AutoRuns auto_runs;                    // --confidence, --max-p, --max-runs
     std::vector<std::string> backends, require;
-    std::string json_path, junit_path, dump_dir, color = "auto";
+    std::string json_path, junit_path, dump_dir, color = "auto", shard, baseline;
     bool strict = false, quiet = false, verbose = false, keep_runs = false, no_exec = false;
-    bool json_given = false, junit_given = false;
+    bool json_given = false, junit_given = false, shard_given = false;
     std::string markdown_path, html_path;
     bool markdown_given = false, html_given = false;
 };
@@ -55,6 +59,14 @@ std::vector<NamedPath> report_paths(const RunFlags& flags) {
     return reports;
 }
 
+void report_missing_baseline_cells(const std::vector<std::string>& missing) {
+    if (missing.empty()) return;
+    std::string list;
+    for (const auto& cell : missing) list += (list.empty() ? "" : ", ") + cell;
+    std::cerr << "detaudit: " << missing.size() << (missing.size() == 1 ? " cell is" : " cells are")
+              << " missing from the --baseline report: " << escape_for_terminal(list) << "\n";
+}
+
 int execute(const RunFlags& flags) {
     const Scenario scenario = parse_scenario_file(flags.scenario);
     if (flags.no_exec) refuse_exec(scenario);
@@ -67,13 +79,21 @@ int execute(const RunFlags& flags) {
     options.require = check_backend_names(flags.require, "--require");
     options.strict = flags.strict;
     options.dump_dir = flags.dump_dir;
+    if (flags.shard_given) options.plan.shard = parse_shard(flags.shard, "--shard");
     options.keep_runs = flags.keep_runs;
     // Everything that can be refused is refused before any work starts.
     const std::vector<NamedPath> reports = report_paths(flags);
-    check_report_paths(reports, {{"the scenario file", flags.scenario}}, {"--dump-dir", flags.dump_dir});
+    std::vector<NamedPath> inputs{{"the scenario file", flags.scenario}};
+    if (!flags.baseline.empty()) inputs.push_back({"--baseline", flags.baseline});
+    check_report_paths(reports, inputs, {"--dump-dir", flags.dump_dir});
+    std::optional<AuditReport> baseline;
+    if (!flags.baseline.empty()) {
+        baseline = read_report(flags.baseline);
+        check_baseline_scenario(*baseline, flags.baseline, scenario_digest(scenario));
+    }
     if (!flags.dump_dir.empty()) prepare_writable_dir(flags.dump_dir, "--dump-dir");
     const Plan plan = make_plan(scenario, options.plan);
-    if (plan.cells.empty())
+    if (plan.cells.empty() && !options.plan.shard) // a shard may hold no operation
         throw Error(ErrorKind::usage, "--backend: no operation of " + scenario.path + " runs on the selected backends");
     check_memory(scenario, plan, available_memory_bytes());
 
@@ -82,7 +102,10 @@ int execute(const RunFlags& flags) {
     options.interrupt = &stop_requested(); // set by a stop signal since main started
 
     auto backends = make_compiled_backends();
-    const AuditReport report = run_audit(scenario, options, backends);
+    AuditReport report = run_audit(scenario, options, backends);
+    report.scenario["scenario_digest"] = scenario_digest(scenario);
+    if (options.plan.shard) report.shard = shard_info(scenario, *options.plan.shard);
+    if (baseline) report_missing_baseline_cells(apply_baseline(report, *baseline, scenario));
     if (progress) std::fprintf(stderr, "\r\033[K");
 
     // The report files first: a console cut short (`| head`, EPIPE) must not cost them. A report
@@ -133,6 +156,14 @@ void add_run_command(CLI::App& cli, Action& action) {
     run->add_option("--dump-dir", flags->dump_dir,
                     "Write each op's inputs and, for cells whose runs differ, the reference and first differing "
                     "output as .npy files here; exec runs keep their stdout.txt and stderr.txt here");
+    run->add_option("--shard", flags->shard,
+                    "Run only shard K of N (1-based, e.g. 2/4): whole operations, assigned by hashing their "
+                    "ids; join the shards' --json reports with `detaudit merge` (docs/fleet.md)");
+    run->add_option("--baseline", flags->baseline,
+                    "Also compare every cell with the matching cell of this saved --json report (its digest) and "
+                    "judge the scenario's \"baseline\" expectation (default identical); a report of another "
+                    "scenario is exit 2")
+        ->check(non_empty_path());
     run->add_option("--require", flags->require,
                     "Exit 3 if this backend is unavailable (comma-separated or repeated)")->delimiter(',');
     run->add_flag("--keep-runs", flags->keep_runs,
@@ -150,6 +181,7 @@ void add_run_command(CLI::App& cli, Action& action) {
         flags->junit_given = run->count("--junit") > 0;
         flags->markdown_given = run->count("--markdown") > 0;
         flags->html_given = run->count("--html") > 0;
+        flags->shard_given = run->count("--shard") > 0;
         action = [flags] { return execute(*flags); };
     });
 }

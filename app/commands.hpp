@@ -15,6 +15,8 @@ void add_env_command(CLI::App& cli, Action& action);
 void add_compare_command(CLI::App& cli, Action& action);
 void add_trace_diff_command(CLI::App& cli, Action& action);
 void add_report_command(CLI::App& cli, Action& action);
+void add_merge_command(CLI::App& cli, Action& action);
+void add_diff_command(CLI::App& cli, Action& action);
 
 std::string version_text();
 

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
     app::add_compare_command(cli, action);
     app::add_trace_diff_command(cli, action);
     app::add_report_command(cli, action);
+    app::add_merge_command(cli, action);
+    app::add_diff_command(cli, action);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -37,8 +39,8 @@ int main(int argc, char** argv) {
         // CLI11 reports an unknown command word as "a subcommand is required": name the word.
         const std::string first = argc >= 2 ? argv[1] : "";
         if (!first.empty() && first[0] != '-' && first != "run" && first != "validate" && first != "ops" && first != "env" &&
-            first != "compare" && first != "trace-diff") {
-            std::cerr << "detaudit: unknown command \"" << argv[1] << "\" (valid: run, validate, ops, env, compare, trace-diff; see --help)\n";
+            first != "compare" && first != "trace-diff" && first != "merge" && first != "diff") {
+            std::cerr << "detaudit: unknown command \"" << argv[1] << "\" (valid: run, validate, ops, env, compare, trace-diff, merge, diff; see --help)\n";
             return exit_code::k_bad_input;
         }
         std::cerr << "detaudit: " << e.what() << " (see --help)\n";

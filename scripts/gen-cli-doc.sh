@@ -6,7 +6,7 @@ bin=${1:-build/release/app/detaudit}
 echo "# detaudit command line"
 echo
 echo "Generated from \`detaudit --help\` by \`scripts/gen-cli-doc.sh\`; do not edit by hand."
-for cmd in "" run validate ops env compare trace-diff report; do
+for cmd in "" run validate ops env compare trace-diff report merge diff; do
     echo
     if [ -z "$cmd" ]; then echo "## detaudit"; else echo "## detaudit $cmd"; fi
     echo

@@ -3,8 +3,9 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev nlohmann-json3-dev
           catch2 libxxhash-dev xxhash libopenblas-dev libzip-dev libbenchmark-dev
-          python3-numpy python3-jsonschema python3-torch python3-xxhash
-          help2man man-db file chromium)  # chromium: the HTML report test (tests/cli/test_html_render.py)
+          python3-numpy python3-jsonschema python3-torch python3-xxhash python3-yaml
+          help2man man-db file libmpfr-dev slurmctld slurmd slurm-client munge
+          chromium)  # chromium: the HTML report test (tests/cli/test_html_render.py)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

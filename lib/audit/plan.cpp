@@ -23,6 +23,7 @@ Plan make_plan(const Scenario& scenario, const PlanOptions& options) {
     plan.variants = make_variants(scenario.vary, scenario.vary_product);
     for (std::size_t i = 0; i < scenario.operations.size(); ++i) {
         const OpSpec& op = scenario.operations[i];
+        if (options.shard && shard_of(op.id, options.shard->count) != options.shard->index) continue;
         PlannedOp p{&op, {}, 0, 0, 0, 0, {}};
         for (const auto& b : op.backends)
             if (options.backends.empty() ||

@@ -7,6 +7,7 @@
 #include <vector>
 #include "run_count.hpp"
 #include "scenario/scenario.hpp"
+#include "shard.hpp"
 
 namespace detaudit {
 
@@ -46,6 +47,7 @@ struct PlanOptions {
     std::optional<int> runs;             // --runs (k_runs_auto: --runs auto)
     AutoRuns auto_runs;                  // --confidence, --max-p, --max-runs: for automatic cells
     std::vector<std::string> backends;   // --backend (empty: as the scenario says)
+    std::optional<Shard> shard;          // --shard: only the operations of this shard (shard.hpp)
 };
 
 // Throws detaudit::Error (usage) when an op runs "auto" and the auto settings are refused

@@ -156,6 +156,13 @@ Json summary_json(const Summary& s) {
                 {"exit_code", s.exit_code}};
 }
 
+Json shard_json(const ShardInfo& s) {
+    Json operations = Json::array();
+    for (const auto& [id, index] : s.operations) operations.push_back(Json{{"id", id}, {"index", index}});
+    return Json{{"index", s.index}, {"count", s.count}, {"scenario_operations", s.scenario_operations},
+                {"operations", std::move(operations)}};
+}
+
 Json build(const AuditReport& report) {
     Json j;
     j["schema_version"] = report.schema_version;
@@ -174,6 +181,14 @@ Json build(const AuditReport& report) {
     }
     j["backends"] = std::move(backends);
     if (!report.runs_dir.empty()) j["runs_dir"] = report.runs_dir;
+    if (report.shard) j["shard"] = shard_json(*report.shard);
+    if (!report.merged_from.empty()) {
+        Json merged = Json::array();
+        for (const auto& m : report.merged_from)
+            merged.push_back(Json{{"shard", m.index}, {"started_at", m.started_at},
+                                  {"duration_s", m.duration_s}, {"environment", m.environment}});
+        j["merged_from"] = std::move(merged);
+    }
     j["summary"] = summary_json(report.summary);
     Json operations = Json::array();
     for (const auto& op : report.operations) operations.push_back(operation_json(op));

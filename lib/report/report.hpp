@@ -172,6 +172,22 @@ struct Summary {
     int exit_code = 0;
 };
 
+// `run --shard K/N`: which shard this report is and the operations it holds (their index in the
+// scenario, so `merge` restores the unsharded order and sees what is missing).
+struct ShardInfo {
+    std::size_t index = 0, count = 0; // 1-based K of N
+    std::size_t scenario_operations = 0; // operations in the whole scenario
+    std::vector<std::pair<std::string, std::size_t>> operations; // (op id, index in the scenario)
+};
+
+// A merged report: one entry per shard it was joined from, that machine's view of the run.
+struct MergedShard {
+    std::size_t index = 0;
+    std::string started_at;
+    double duration_s = 0;
+    nlohmann::json environment = nlohmann::json::object();
+};
+
 struct AuditReport {
     int schema_version = 1;
     nlohmann::json tool = nlohmann::json::object();     // name, version, backends compiled in
@@ -184,6 +200,8 @@ struct AuditReport {
     std::vector<OperationReport> operations; // an exec op has one entry per output file
     std::string runs_dir;                    // --keep-runs without --dump-dir: where exec runs were kept
     Summary summary;
+    std::optional<ShardInfo> shard;          // run --shard: this report holds one shard
+    std::vector<MergedShard> merged_from;    // detaudit merge: every shard's machine, in shard order
 };
 
 } // namespace detaudit

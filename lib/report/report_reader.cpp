@@ -300,6 +300,35 @@ BackendStatus read_backend(const JsonAt& at) {
     return b;
 }
 
+ShardInfo read_shard(const JsonAt& at) {
+    JsonObject o(at);
+    ShardInfo s;
+    s.index = o.required("index").count();
+    s.count = o.required("count").count();
+    s.scenario_operations = o.required("scenario_operations").count();
+    const JsonAt operations = o.required("operations");
+    const auto& list = operations.array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        JsonObject entry(operations.at(i));
+        std::string id = entry.required("id").string();
+        s.operations.emplace_back(std::move(id), entry.required("index").count());
+        entry.finish();
+    }
+    o.finish();
+    return s;
+}
+
+MergedShard read_merged_shard(const JsonAt& at) {
+    JsonObject o(at);
+    MergedShard m;
+    m.index = o.required("shard").count();
+    m.started_at = o.required("started_at").string();
+    m.duration_s = o.required("duration_s").number();
+    m.environment = o.required("environment").object();
+    o.finish();
+    return m;
+}
+
 int read_schema_version(JsonObject& o) {
     const JsonAt at = o.required("schema_version");
     const int version = at.integer();
@@ -324,6 +353,8 @@ AuditReport read_document(const JsonAt& root) {
     if (o.has("runs_dir")) r.runs_dir = o.optional("runs_dir").string();
     r.summary = read_summary(o.required("summary"));
     r.operations = read_array<OperationReport>(o.required("operations"), read_operation);
+    if (o.has("shard")) r.shard = read_shard(o.optional("shard"));
+    if (o.has("merged_from")) r.merged_from = read_array<MergedShard>(o.optional("merged_from"), read_merged_shard);
     o.finish();
     return r;
 }

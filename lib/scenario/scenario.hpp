@@ -13,6 +13,8 @@ namespace detaudit {
 inline constexpr const char* k_axis_run_to_run = "run_to_run";
 inline constexpr const char* k_axis_across_variants = "across_variants";
 inline constexpr const char* k_axis_cross_backend = "cross_backend";
+// run --baseline: each cell against the matching cell of a saved report (lib/audit/baseline).
+inline constexpr const char* k_axis_baseline = "baseline";
 const std::vector<std::string>& comparison_axes();
 
 // "runs": "auto" (lib/audit/run_count.hpp): as many runs as the cell's question needs.

@@ -212,7 +212,8 @@ private:
         std::map<std::string, Expectation> out;
         for (auto& [axis, value] : v.items()) {
             const std::string p = child_pointer(pointer, axis);
-            const auto& axes = comparison_axes();
+            std::vector<std::string> axes = comparison_axes();
+            axes.push_back(k_axis_baseline); // judged only with run --baseline
             if (std::find(axes.begin(), axes.end(), axis) == axes.end())
                 m_errors.fail(p, "unknown comparison axis (valid: " + join_choices(axes) + ")");
             out[axis] = parse_expectation(value, p);
