@@ -12,7 +12,7 @@ namespace detaudit::kernels {
 template <typename T> struct ExactDotLayout {
     using Tr = FloatTraits<T>;
     static constexpr int k_significand_bits = Tr::k_mantissa_bits + 1;
-    static constexpr int k_factor_buckets = ExactSum<T>::k_buckets;
+    static constexpr int k_factor_buckets = k_exponent_buckets<T>;
     // Bucket ia + ib (+ k_significand_bits for the high half of an f64 product).
     static constexpr int k_buckets = 2 * (k_factor_buckets - 1) + 1 + k_significand_bits;
     static constexpr int k_lsb_exponent = 2 * ExactSum<T>::k_lsb_exponent;

@@ -36,9 +36,13 @@ template <int B, int L> DETAUDIT_HD void exact_clear(ExactAccumulator<B, L>& acc
     acc.all_negative_zero = true;
 }
 
-// The sum of T values: T's whole exponent range, subnormals in bucket 0.
+// Buckets one per finite exponent of T (subnormals share bucket 0 with the smallest normals).
 template <typename T>
-using ExactSum = ExactAccumulator<int((FloatTraits<T>::k_exp_mask >> FloatTraits<T>::k_mantissa_bits) - 1),
+inline constexpr int k_exponent_buckets = int((FloatTraits<T>::k_exp_mask >> FloatTraits<T>::k_mantissa_bits) - 1);
+// The sum of T values: T's whole exponent range, plus 64 spare buckets above it (the CPU's fast
+// path deposits integer limbs at bit positions up to 30 above the largest exponent's).
+template <typename T>
+using ExactSum = ExactAccumulator<k_exponent_buckets<T> + 64,
                                   1 - FloatTraits<T>::k_exponent_bias - FloatTraits<T>::k_mantissa_bits>;
 
 // Ready for the next sum: zeroes only the buckets touched since the last clear.

@@ -36,6 +36,7 @@ T run_reduce(const std::string& algorithm, const T* x, std::size_t n, const kern
     if (algorithm == "per_thread") return reduce_per_thread(x, n, s);
     if (algorithm == "atomic") return reduce_atomic(x, n, s);
     if (algorithm == "reproducible") return reduce_reproducible(x, n, s);
+    if (algorithm == "exact") return reduce_exact(x, n, s);
     throw Error(ErrorKind::runtime, "cpu backend: reduce has no algorithm " + algorithm);
 }
 

@@ -97,7 +97,11 @@ std::vector<KindSpec> build_catalog() {
          {"reproducible",
           "binned integer accumulation: the same bits for any thread count, schedule and input "
           "order; correctly rounded sum of the bits within 60 bits of the largest element",
-          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}}}});
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
+         {"exact",
+          "per-exponent integer buckets merged by integer addition, rounded once: the correctly "
+          "rounded sum of every input, the same bits for any thread count and schedule",
+          {{"cpu", DC::cross_backend}}}}});
     kinds.push_back(KindSpec{
         "matmul",
         "C = A·B, row-major (A is m×k, B is k×n); every C[i,j] a dot product over k.",
