@@ -1,41 +1,29 @@
 #include "rng_cpu.hpp"
 #include <atomic>
 #include "../common/philox.hpp"
+#include "../common/rng_layout.hpp"
 #include "vector_clones.hpp"
 
 namespace detaudit::kernels {
 namespace {
 
-// Words consumed per draw, and values produced per draw, for each (distribution, type).
-template <typename T> constexpr uint64_t words_per_draw(Distribution d) {
-    if constexpr (sizeof(T) == 4) return d == Distribution::uniform ? 1 : 2;
-    else return d == Distribution::uniform ? 2 : 4;
-}
-template <typename T> constexpr std::size_t values_per_draw(Distribution d) {
-    return d == Distribution::uniform ? 1 : 2;
-}
-
-// Draw number `draw` of the stream: its words start at word draw * words_per_draw.
+// One draw of the stream (kernels/common/rng_layout.hpp) into `slots` (1, or 2 for a pair).
 template <typename T>
 void draw_values(Distribution d, uint64_t seed, uint64_t first_word, T* out, std::size_t slots) {
-    const Philox4x32 block = philox_block(seed, first_word >> 2);
-    const uint32_t* w = block.v + (first_word & 3); // draws never straddle a block
+    const DrawWords drawn = draw_words(seed, first_word);
+    const uint32_t* w = drawn.words();
+    if (d == Distribution::uniform) {
+        out[0] = uniform_of<T>(w);
+        return;
+    }
     if constexpr (sizeof(T) == 4) {
-        if (d == Distribution::uniform) {
-            out[0] = uniform_f32(w[0]);
-        } else {
-            const NormalPairF32 p = box_muller_f32(w[0], w[1]);
-            out[0] = p.first;
-            if (slots > 1) out[1] = p.second;
-        }
+        const NormalPairF32 p = box_muller_f32(w[0], w[1]);
+        out[0] = p.first;
+        if (slots > 1) out[1] = p.second;
     } else {
-        if (d == Distribution::uniform) {
-            out[0] = uniform_f64(w[0], w[1]);
-        } else {
-            const NormalPairF64 p = box_muller_f64(w[0], w[1], w[2], w[3]);
-            out[0] = p.first;
-            if (slots > 1) out[1] = p.second;
-        }
+        const NormalPairF64 p = box_muller_f64(w[0], w[1], w[2], w[3]);
+        out[0] = p.first;
+        if (slots > 1) out[1] = p.second;
     }
 }
 
@@ -66,9 +54,10 @@ DETAUDIT_VECTOR_CLONES void philox_uniform_f32_blocks(uint64_t seed, float* out,
 template <typename T>
 void rng_philox(Distribution distribution, uint64_t seed, T* out, std::size_t count,
                 const CpuSettings& settings) {
-    const std::size_t per_draw = values_per_draw<T>(distribution);
-    const uint64_t words = words_per_draw<T>(distribution);
-    const std::size_t draws = (count + per_draw - 1) / per_draw;
+    const DrawLayout layout = draw_layout<T>(distribution);
+    const std::size_t per_draw = layout.values;
+    const uint64_t words = layout.words;
+    const std::size_t draws = draw_count(layout, count);
     if constexpr (sizeof(T) == 4) {
         if (distribution == Distribution::uniform) {
             const std::size_t full_blocks = count / 4;
@@ -91,9 +80,10 @@ void rng_philox(Distribution distribution, uint64_t seed, T* out, std::size_t co
 template <typename T>
 void rng_shared_state(Distribution distribution, uint64_t seed, T* out, std::size_t count,
                       const CpuSettings& settings) {
-    const std::size_t per_draw = values_per_draw<T>(distribution);
-    const uint64_t words = words_per_draw<T>(distribution);
-    const std::size_t draws = (count + per_draw - 1) / per_draw;
+    const DrawLayout layout = draw_layout<T>(distribution);
+    const std::size_t per_draw = layout.values;
+    const uint64_t words = layout.words;
+    const std::size_t draws = draw_count(layout, count);
     std::atomic<uint64_t> next_draw{0}; // the shared generator state
     apply_openmp_schedule(settings);
 #pragma omp parallel for schedule(runtime) num_threads(settings.threads)

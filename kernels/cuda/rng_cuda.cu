@@ -3,6 +3,7 @@
 // device generator).
 #include <curand_kernel.h>
 #include "kernels/common/philox.hpp"
+#include "kernels/common/rng_layout.hpp"
 #include "kernels_cuda.cuh"
 
 namespace detaudit::kernels::cuda_detail {
@@ -37,34 +38,28 @@ __global__ void philox_uniform_f32_kernel(uint64_t seed, float* out, std::size_t
     }
 }
 
-// Every other (dtype, distribution): thread per draw, the draw's words as rng_cpu's draw_values.
+// Every other (dtype, distribution): thread per draw, kernels/common/rng_layout.hpp's layout.
 template <typename T>
-__global__ void philox_draws_kernel(bool normal, uint64_t seed, T* out, std::size_t count) {
-    const std::size_t per_draw = normal ? 2 : 1;
-    const uint64_t words = sizeof(T) == 4 ? (normal ? 2 : 1) : (normal ? 4 : 2);
-    const std::size_t draws = (count + per_draw - 1) / per_draw;
+__global__ void philox_draws_kernel(Distribution distribution, uint64_t seed, T* out, std::size_t count) {
+    const DrawLayout layout = draw_layout<T>(distribution);
+    const std::size_t draws = draw_count(layout, count);
     const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
     for (std::size_t d = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; d < draws; d += stride) {
-        const uint64_t first_word = d * words;
-        const Philox4x32 block = philox_block(seed, first_word >> 2);
-        const uint32_t* w = block.v + (first_word & 3); // draws never straddle a block
-        const std::size_t slot = d * per_draw;
+        const DrawWords drawn = draw_words(seed, d * layout.words);
+        const uint32_t* w = drawn.words();
+        const std::size_t slot = d * layout.values;
+        if (distribution == Distribution::uniform) {
+            out[slot] = uniform_of<T>(w);
+            continue;
+        }
         if constexpr (sizeof(T) == 4) {
-            if (!normal) {
-                out[slot] = uniform_f32(w[0]);
-            } else {
-                const NormalPairF32 p = box_muller_f32_device(w[0], w[1]);
-                out[slot] = p.first;
-                if (slot + 1 < count) out[slot + 1] = p.second;
-            }
+            const NormalPairF32 p = box_muller_f32_device(w[0], w[1]);
+            out[slot] = p.first;
+            if (slot + 1 < count) out[slot + 1] = p.second;
         } else {
-            if (!normal) {
-                out[slot] = uniform_f64(w[0], w[1]);
-            } else {
-                const NormalPairF64 p = box_muller_f64_device(w[0], w[1], w[2], w[3]);
-                out[slot] = p.first;
-                if (slot + 1 < count) out[slot + 1] = p.second;
-            }
+            const NormalPairF64 p = box_muller_f64_device(w[0], w[1], w[2], w[3]);
+            out[slot] = p.first;
+            if (slot + 1 < count) out[slot + 1] = p.second;
         }
     }
 }
@@ -92,7 +87,7 @@ void rng_philox(Distribution d, uint64_t seed, T* out, std::size_t count, const 
             return;
         }
     }
-    philox_draws_kernel<T><<<l.grid, l.block, 0, stream>>>(d == Distribution::normal, seed, out, count);
+    philox_draws_kernel<T><<<l.grid, l.block, 0, stream>>>(d, seed, out, count);
     DETAUDIT_CHECK_LAUNCH("philox_draws_kernel launch");
 }
 

@@ -1,4 +1,5 @@
 #include "expectations.hpp"
+#include <algorithm>
 #include <cstdio>
 #include <set>
 #include "catalog/catalog.hpp"
@@ -80,6 +81,82 @@ ExpectationResult judge(const std::string& axis, const std::string& backend, con
         }
     }
     return r;
+}
+
+namespace {
+
+// Why an expectation on `backends` (one, or both of a cross-backend pair) has nothing to
+// compare: a failed cell, or every cell skipped for the same reason, say so; else `fallback`.
+std::string why_not_evaluated(const OperationReport& report, const std::vector<std::string>& backends,
+                              const std::string& fallback, bool& cells_failed) {
+    const Cell* skipped = nullptr;
+    bool all_skipped = true, any = false;
+    for (const auto& c : report.cells) {
+        if (std::find(backends.begin(), backends.end(), c.backend) == backends.end()) continue;
+        any = true;
+        if (c.status == CellStatus::error) {
+            cells_failed = true;
+            return "a cell failed: " + c.backend + "/" + c.variant + ": " + c.reason;
+        }
+        if (c.status == CellStatus::skipped) {
+            if (!skipped) skipped = &c;
+            all_skipped = all_skipped && c.reason == skipped->reason;
+        } else {
+            all_skipped = false;
+        }
+    }
+    if (any && all_skipped && skipped) return skipped->backend + " cells skipped: " + skipped->reason;
+    return fallback;
+}
+
+void judge_on(const OpSpec& op, bool strict, OperationReport& report, const std::string& axis,
+              const std::string& backend, const std::vector<std::string>& cell_backends,
+              const std::vector<LabelledDiff>& comparisons, const std::string& fallback) {
+    bool cells_failed = false;
+    const std::string reason = comparisons.empty() ? why_not_evaluated(report, cell_backends, fallback, cells_failed) : "";
+    ExpectationResult r = judge(axis, backend, effective_expectation(op, axis, strict, report.output), comparisons, reason);
+    // A failed cell leaves the expectation unproven even when the other cells' comparisons held.
+    r.cells_failed = cells_failed || std::any_of(report.cells.begin(), report.cells.end(), [&](const Cell& c) {
+        return c.status == CellStatus::error &&
+               std::find(cell_backends.begin(), cell_backends.end(), c.backend) != cell_backends.end();
+    });
+    report.expectations.push_back(std::move(r));
+}
+
+} // namespace
+
+void judge_op(const OpSpec& op, const std::vector<std::string>& backends, std::size_t variants, bool strict,
+              OperationReport& report) {
+    for (const auto& backend : backends) {
+        std::vector<LabelledDiff> run_to_run;
+        std::size_t skipped_cells = 0;
+        for (auto& c : report.cells) {
+            if (c.backend != backend) continue;
+            if (c.status != CellStatus::ok || c.runs < 2) {
+                ++skipped_cells;
+                continue;
+            }
+            run_to_run.push_back({backend + "/" + c.variant, &c.run_to_run.diff,
+                                  std::to_string(c.run_to_run.differing_runs) + "/" +
+                                      std::to_string(c.run_to_run.compared_runs) + " runs differ",
+                                  &c.run_to_run.verdict});
+        }
+        judge_on(op, strict, report, k_axis_run_to_run, backend, {backend}, run_to_run,
+                 skipped_cells ? "no cell of this backend ran twice or more" : "no cells on this backend");
+        std::vector<LabelledDiff> across;
+        for (auto& cmp : report.across_variants)
+            if (cmp.backend == backend) across.push_back({cmp.other, &cmp.diff, "", &cmp.verdict});
+        judge_on(op, strict, report, k_axis_across_variants, backend, {backend}, across,
+                 variants > 1 ? "no variant of this backend completed" : "the scenario varies nothing");
+    }
+    for (std::size_t k = 1; k < backends.size(); ++k) {
+        const std::string pair = backends.front() + "~" + backends[k];
+        std::vector<LabelledDiff> cross;
+        for (auto& cmp : report.cross_backend)
+            if (cmp.backend == pair) cross.push_back({cmp.reference + " vs " + cmp.other, &cmp.diff, "", &cmp.verdict});
+        judge_on(op, strict, report, k_axis_cross_backend, pair, {backends.front(), backends[k]}, cross,
+                 "a backend produced no output to compare");
+    }
 }
 
 void classify(OperationReport& op) {

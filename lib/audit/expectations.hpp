@@ -26,6 +26,12 @@ Tolerance tolerance_of(const Expectation& e);
 ExpectationResult judge(const std::string& axis, const std::string& backend, const Expectation& e,
                         const std::vector<LabelledDiff>& comparisons, const std::string& unevaluated_reason);
 
+// Judges every expectation of one output of `op`: run_to_run and across_variants per backend,
+// cross_backend per pair of the first backend with each other. `variants`: how many the plan has.
+// An expectation with nothing to compare says why (a failed or skipped cell, nothing varied).
+void judge_op(const OpSpec& op, const std::vector<std::string>& backends, std::size_t variants, bool strict,
+              OperationReport& report);
+
 // Fills measured_class and design_contradictions of each backend of `op`.
 void classify(OperationReport& op);
 // Counts, and the exit code: 130 interrupted > 3 required backend missing > 4 cell errors >
