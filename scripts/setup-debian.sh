@@ -2,7 +2,7 @@
 # Installs the Debian packages detaudit builds and tests with. Idempotent: installs only what is missing.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev nlohmann-json3-dev
-          catch2 libxxhash-dev xxhash libopenblas-dev libzip-dev libbenchmark-dev
+          catch2 libxxhash-dev xxhash libopenblas-dev libzip-dev libbenchmark-dev libmpfr-dev
           python3-numpy python3-jsonschema python3-torch python3-xxhash)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,4 +1,5 @@
 #include "report/console_reporter.hpp"
+#include "report/accuracy_section.hpp"
 #include "report/findings_sections.hpp"
 #include "report/terminal_text.hpp"
 #include "compare/diff_text.hpp"
@@ -322,6 +323,10 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         out += "\n" + escape_for_terminal(what, Newlines::keep);
     if (const std::string cost = render_cost_of_determinism(report); !cost.empty())
         out += "\n" + escape_for_terminal(cost, Newlines::keep);
+    if (const std::string across = render_across_algorithms(report); !across.empty())
+        out += "\n" + escape_for_terminal(across, Newlines::keep);
+    if (const std::string accuracy = render_accuracy(report); !accuracy.empty())
+        out += "\n" + escape_for_terminal(accuracy, Newlines::keep);
     if (const std::string where = render_trace_divergences(report); !where.empty())
         out += "\n" + escape_for_terminal(where, Newlines::keep);
 

@@ -68,6 +68,11 @@ std::string render_cost_of_determinism(const AuditReport& report) {
     struct Timing {
         std::string algorithm, design;
         double median_s;
+        std::string drift, accuracy; // run-to-run max ULP; max ULP against the exact reference
+    };
+    const auto drift_of = [](const Cell& c) -> std::string {
+        if (c.run_to_run.compared_runs == 0) return "";
+        return c.run_to_run.differing_runs == 0 ? "no drift" : "drift " + std::to_string(c.run_to_run.diff.max_ulp) + " ULP";
     };
     std::map<std::string, std::vector<Timing>> families; // family + backend -> timings
     for (const auto& op : report.operations)
@@ -75,7 +80,8 @@ std::string render_cost_of_determinism(const AuditReport& report) {
             if (c.variant == "base" && c.status == CellStatus::ok && op.kind != "exec") { // a program is not an algorithm
                 const auto design = op.design_class.find(c.backend);
                 families[family_of(op) + " on " + c.backend].push_back(
-                    {op.algorithm, design == op.design_class.end() ? "" : design->second, c.time.median_s});
+                    {op.algorithm, design == op.design_class.end() ? "" : design->second, c.time.median_s, drift_of(c),
+                     c.accuracy ? "error " + std::to_string(c.accuracy->max_ulp) + " ULP" : ""});
             }
     std::string out;
     for (auto& [family, timings] : families) {
@@ -88,12 +94,14 @@ std::string render_cost_of_determinism(const AuditReport& report) {
         for (const auto& t : timings) {
             char ratio[32];
             std::snprintf(ratio, sizeof ratio, "%.2f×", t.median_s / fastest);
-            out += " " + t.algorithm + " " + ratio + " (" + seconds_text(t.median_s) + (t.design.empty() ? "" : ", " + t.design) + ")";
+            out += " " + t.algorithm + " " + ratio + " (" + seconds_text(t.median_s) + (t.design.empty() ? "" : ", " + t.design) +
+                   (t.drift.empty() ? "" : ", " + t.drift) + (t.accuracy.empty() ? "" : ", " + t.accuracy) + ")";
         }
         out += "\n";
     }
     if (out.empty()) return "";
-    return "Cost of determinism (median time of the base variant relative to the fastest algorithm)\n" + out;
+    return "Cost of determinism (median time of the base variant relative to the fastest algorithm; its run-to-run drift "
+           "and, with \"accuracy\", its error against the exact reference)\n" + out;
 }
 
 } // namespace detaudit
