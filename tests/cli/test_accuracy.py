@@ -81,17 +81,25 @@ class Accuracy(cc.CliTestCase):
         self.assertIn("sum-exact vs sum-reproducible on cpu [data sum-input]: identical (pass)", r.stdout)
 
     def test_across_algorithms_failure_is_reported(self):
+        # blocked and sequential add in different orders: on cancelling inputs their bits differ.
         s = self.example()
-        s["operations"] = [copy.deepcopy(o) for o in s["operations"] if o["id"] in ("sum-blocked", "sum-atomic")]
-        s["operations"][1]["expect"] = {"across_algorithms": "identical"}
-        s["operations"][0]["input"] = s["operations"][1]["input"] = {"distribution": "cancelling", "magnitude": 1e6}
+        blocked = copy.deepcopy(next(o for o in s["operations"] if o["id"] == "sum-blocked"))
+        sequential = dict(blocked, id="sum-sequential", algorithm="sequential",
+                          expect={"across_algorithms": "identical"})
+        blocked["input"] = sequential["input"] = {"distribution": "cancelling", "magnitude": 1e6}
+        s["operations"] = [blocked, sequential]
         path = self.scenario("differs.json", s)
-        r, report, _ = self.run_report(path, "--color", "never", expect_rc={cc.EXIT_OK, cc.EXIT_EXPECTATION_FAILED})
+        r, report, _ = self.run_report(path, "--color", "never", expect_rc=cc.EXIT_EXPECTATION_FAILED)
         self.assertSchemaValid(self.path("report.json"))
-        c = op(report, "sum-atomic")["across_algorithms"][0]
-        e = [e for e in op(report, "sum-atomic")["expectations"] if e["axis"] == "across_algorithms"][0]
-        self.assertEqual(e["held"], c["diff"]["identical"])
-        self.assertEqual(r.rc, cc.EXIT_OK if c["diff"]["identical"] else cc.EXIT_EXPECTATION_FAILED)
+        self.assertReportConsistent(report, rc=r.rc)
+        c = op(report, "sum-sequential")["across_algorithms"][0]
+        self.assertFalse(c["diff"]["identical"])
+        self.assertEqual(c["verdict"]["held"], False)
+        e = [e for e in op(report, "sum-sequential")["expectations"] if e["axis"] == "across_algorithms"]
+        self.assertEqual([(x["held"], x["evaluated"]) for x in e], [(False, True)])
+        self.assertEqual(report["summary"]["expectations_failed"], 1)
+        self.assertIn("sum-sequential vs sum-blocked on cpu [data sum-input]: ", r.stdout)
+        self.assertIn("(FAIL)", r.stdout)
 
     def bad(self, mutate, must_contain):
         s = self.example()
