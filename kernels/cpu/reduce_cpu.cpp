@@ -135,4 +135,32 @@ template <typename T> T reduce_reproducible(const T* x, std::size_t n, const Cpu
 DETAUDIT_INSTANTIATE_REDUCE(float)
 DETAUDIT_INSTANTIATE_REDUCE(double)
 
+namespace {
+
+// The sequential sums take no settings: they run on the calling thread.
+template <typename T, T (*Sum)(const T*, std::size_t)>
+T on_one_thread(const T* x, std::size_t n, const CpuSettings&) {
+    return Sum(x, n);
+}
+
+// The binding of each catalog reduce algorithm the CPU implements: one row per algorithm.
+const CpuReduceKernel k_reduce_kernels[] = {
+    {"sequential", on_one_thread<float, reduce_sequential<float>>, on_one_thread<double, reduce_sequential<double>>},
+    {"pairwise", on_one_thread<float, reduce_pairwise<float>>, on_one_thread<double, reduce_pairwise<double>>},
+    {"kahan", on_one_thread<float, reduce_kahan<float>>, on_one_thread<double, reduce_kahan<double>>},
+    {"blocked", reduce_blocked<float>, reduce_blocked<double>},
+    {"per_thread", reduce_per_thread<float>, reduce_per_thread<double>},
+    {"atomic", reduce_atomic<float>, reduce_atomic<double>},
+    {"reproducible", reduce_reproducible<float>, reduce_reproducible<double>},
+    {"exact", reduce_exact<float>, reduce_exact<double>}, // reduce_exact_cpu.cpp
+};
+
+} // namespace
+
+const CpuReduceKernel* find_cpu_reduce_kernel(std::string_view name) {
+    for (const auto& kernel : k_reduce_kernels)
+        if (kernel.name == name) return &kernel;
+    return nullptr;
+}
+
 } // namespace detaudit::kernels

@@ -1,6 +1,7 @@
 // CPU sums of n values, one function per `reduce` algorithm (kernels/cuda mirrors the names).
 #pragma once
 #include <cstddef>
+#include <string_view>
 #include "cpu_settings.hpp"
 
 namespace detaudit::kernels {
@@ -19,5 +20,15 @@ template <typename T> T reduce_reproducible(const T* x, std::size_t n, const Cpu
 // Per-exponent integer buckets (kernels/common/exact_sum.hpp): the correctly rounded sum
 // (reduce_exact_cpu.cpp).
 template <typename T> T reduce_exact(const T* x, std::size_t n, const CpuSettings& settings);
+
+// A reduce algorithm's CPU kernel for both dtypes, bound to the catalog's algorithm of the same
+// name (lib/catalog/catalog.cpp declares it). The cpu backend finds it once per cell.
+struct CpuReduceKernel {
+    std::string_view name;
+    float (*f32)(const float* x, std::size_t n, const CpuSettings& settings);
+    double (*f64)(const double* x, std::size_t n, const CpuSettings& settings);
+};
+// The kernel bound to `name`, or nullptr when the CPU has none.
+const CpuReduceKernel* find_cpu_reduce_kernel(std::string_view name);
 
 } // namespace detaudit::kernels

@@ -24,8 +24,16 @@ std::string op_name(const CudaOp& op) {
     return std::string(kinds[static_cast<int>(op.kind)]) + "/" + op.algorithm;
 }
 
-bool is(const CudaOp& op, CudaKind kind, const char* algorithm) {
-    return op.kind == kind && op.algorithm == algorithm;
+// The op's algorithm as its kind's enum (kernels/common/op_enums.hpp), found once per call;
+// every choice after it is a switch.
+template <typename Algorithm> Algorithm algorithm_of(const CudaOp& op) {
+    const auto algorithm = algorithm_named<Algorithm>(op.algorithm);
+    if (!algorithm) throw CudaFailure(op_name(op) + " has no CUDA kernel");
+    return *algorithm;
+}
+
+bool is_cublas(const CudaOp& op) {
+    return op.kind == CudaKind::matmul && algorithm_of<MatmulAlgorithm>(op) == MatmulAlgorithm::cublas;
 }
 
 // The parallel work items of the op's main kernel, for an "auto" grid.
@@ -33,17 +41,18 @@ std::size_t work_items(const CudaOp& op, int& items_per_thread) {
     items_per_thread = 1;
     switch (op.kind) {
     case CudaKind::rng:
-        if (op.algorithm == "philox" && !op.f64 && op.distribution == Distribution::uniform) items_per_thread = 4;
+        if (algorithm_of<RngAlgorithm>(op) == RngAlgorithm::philox && !op.f64 && op.distribution == Distribution::uniform)
+            items_per_thread = 4;
         return op.n;
     case CudaKind::reduce:
-        if (op.algorithm == "blocked") { // 16 threads per chunk
+        if (algorithm_of<ReduceAlgorithm>(op) == ReduceAlgorithm::blocked) { // 16 threads per chunk
             items_per_thread = 1;
             return (op.n + k_blocked_chunk - 1) / k_blocked_chunk * k_lanes;
         }
-        if (op.algorithm == "reproducible") items_per_thread = 8; // reduce_cuda.cu's tile
+        if (algorithm_of<ReduceAlgorithm>(op) == ReduceAlgorithm::reproducible) items_per_thread = 8; // reduce_cuda.cu's tile
         return op.n;
     case CudaKind::matmul: return op.m * op.n;
-    case CudaKind::scatter_add: return op.algorithm == "atomic" ? op.n : op.bins;
+    case CudaKind::scatter_add: return algorithm_of<ScatterAlgorithm>(op) == ScatterAlgorithm::atomic ? op.n : op.bins;
     case CudaKind::elementwise: return op.n;
     }
     return op.n;
@@ -51,8 +60,9 @@ std::size_t work_items(const CudaOp& op, int& items_per_thread) {
 
 template <typename T>
 std::size_t scratch_bytes(const CudaOp& op, const Launch& l) {
-    if (op.kind == CudaKind::reduce) return reduce_scratch_bytes<T>(op.algorithm.c_str(), op.n, l);
-    if (op.kind == CudaKind::scatter_add && op.algorithm != "atomic") return scatter_sort_scratch_bytes<T>(op.n, op.bins);
+    if (op.kind == CudaKind::reduce) return reduce_scratch_bytes<T>(algorithm_of<ReduceAlgorithm>(op), op.n, l);
+    if (op.kind == CudaKind::scatter_add && algorithm_of<ScatterAlgorithm>(op) != ScatterAlgorithm::atomic)
+        return scatter_sort_scratch_bytes<T>(op.n, op.bins);
     return 0;
 }
 std::size_t scratch_bytes_for(const CudaOp& op, const Launch& l) {
@@ -112,7 +122,7 @@ std::size_t CudaDevice::estimate_bytes(const CudaOp& op, std::size_t input_bytes
     int items = 1;
     const Launch l = launch_for(CudaLaunch{}, work_items(op, items), m_state->sm_count, items);
     std::size_t bytes = input_bytes + output_bytes + element_size(op) + scratch_bytes_for(op, l);
-    if (is(op, CudaKind::matmul, "cublas")) {
+    if (is_cublas(op)) {
         bytes += k_cublas_workspace_bytes + static_cast<std::size_t>(max_streams - 1) * output_bytes;
         if (op.precision != CublasPrecision::same) bytes += (op.m * op.k + op.k * op.n) * 2;
     }
@@ -151,7 +161,7 @@ void CudaDevice::prepare(const CudaOp& op, const std::vector<HostArray>& inputs,
     // A pageable upload may return before its DMA ends, and the op's streams do not synchronise
     // with the legacy stream: wait here, before any kernel reads the inputs.
     check(cudaDeviceSynchronize(), "cudaDeviceSynchronize (input upload)");
-    const int streams = is(op, CudaKind::matmul, "cublas") ? max_streams : 1;
+    const int streams = is_cublas(op) ? max_streams : 1;
     st.ensure_streams(streams);
     // One spare element: cuRAND's normal generators need an even length.
     for (int s = 0; s < streams; ++s) st.outputs.emplace_back(output_bytes + element_size(op));
@@ -159,8 +169,8 @@ void CudaDevice::prepare(const CudaOp& op, const std::vector<HostArray>& inputs,
     const Launch l = launch_for(CudaLaunch{}, work_items(op, items), st.sm_count, items);
     st.scratch.resize(scratch_bytes_for(op, l));
 
-    if (is(op, CudaKind::rng, "curand")) st.curand = std::make_unique<CurandDeviceGenerator>();
-    if (is(op, CudaKind::matmul, "cublas")) {
+    if (op.kind == CudaKind::rng && algorithm_of<RngAlgorithm>(op) == RngAlgorithm::curand) st.curand = std::make_unique<CurandDeviceGenerator>();
+    if (is_cublas(op)) {
         if (!st.cublas) check(cublasCreate(&st.cublas), "cublasCreate");
         st.shared_workspace = std::getenv("CUBLAS_WORKSPACE_CONFIG") == nullptr;
         if (st.shared_workspace) st.cublas_workspace.resize(k_cublas_workspace_bytes);
@@ -190,7 +200,7 @@ double CudaDevice::run(const CudaOp& op, const CudaLaunch& launch, void* out, st
     const Launch l = launch_for(launch, work_items(op, items), st.sm_count, items);
     st.scratch.resize(scratch_bytes_for(op, l)); // a launch axis may need more than "auto" did
     const cudaStream_t s0 = st.streams[0];
-    const bool cublas = is(op, CudaKind::matmul, "cublas");
+    const bool cublas = is_cublas(op);
     const int streams = cublas ? launch.streams : 1;
     if (streams < 1 || streams > k_max_streams)
         throw CudaFailure("cuda.streams must be 1 to 16, got " + std::to_string(streams));
@@ -247,41 +257,52 @@ namespace {
 template <typename T> void dispatch(const CudaOp& op, CudaDevice::State& st, const Launch& l, cudaStream_t s) {
     T* out = st.outputs[0].get<T>();
     auto in = [&](std::size_t i) { return st.inputs.at(i).get<T>(); };
-    const std::string& a = op.algorithm;
     switch (op.kind) {
     case CudaKind::rng:
-        if (a == "philox") return rng_philox<T>(op.distribution, op.seed, out, op.n, l, s);
-        if (a == "curand_kernel") return rng_curand_kernel<T>(op.distribution, op.seed, out, op.n, l, s);
-        if (a == "curand") {
+        switch (algorithm_of<RngAlgorithm>(op)) {
+        case RngAlgorithm::philox: return rng_philox<T>(op.distribution, op.seed, out, op.n, l, s);
+        case RngAlgorithm::curand_kernel: return rng_curand_kernel<T>(op.distribution, op.seed, out, op.n, l, s);
+        case RngAlgorithm::curand: {
             const bool pad = op.distribution == Distribution::normal && op.n % 2 == 1;
             if (!st.curand) throw CudaFailure(op_name(op) + ": no cuRAND generator (prepare failed)");
             return st.curand->generate<T>(op.distribution, op.seed, op.offset, out, op.n + (pad ? 1 : 0), s);
         }
+        default: break;
+        }
         break;
     case CudaKind::reduce:
-        if (a == "atomic") return reduce_atomic<T>(in(0), op.n, out, st.scratch.get(), l, s);
-        if (a == "tree") return reduce_tree<T>(in(0), op.n, out, st.scratch.get(), l, s);
-        if (a == "cub") return reduce_cub<T>(in(0), op.n, out, st.scratch.get(), st.scratch.bytes(), s);
-        if (a == "blocked") return reduce_blocked<T>(in(0), op.n, out, st.scratch.get(), l, s);
-        if (a == "reproducible") return reduce_reproducible<T>(in(0), op.n, out, st.scratch.get(), l, s);
+        switch (algorithm_of<ReduceAlgorithm>(op)) {
+        case ReduceAlgorithm::atomic: return reduce_atomic<T>(in(0), op.n, out, st.scratch.get(), l, s);
+        case ReduceAlgorithm::tree: return reduce_tree<T>(in(0), op.n, out, st.scratch.get(), l, s);
+        case ReduceAlgorithm::cub: return reduce_cub<T>(in(0), op.n, out, st.scratch.get(), st.scratch.bytes(), s);
+        case ReduceAlgorithm::blocked: return reduce_blocked<T>(in(0), op.n, out, st.scratch.get(), l, s);
+        case ReduceAlgorithm::reproducible: return reduce_reproducible<T>(in(0), op.n, out, st.scratch.get(), l, s);
+        default: break;
+        }
         break;
     case CudaKind::matmul:
-        if (a == "naive") return matmul_naive<T>(in(0), in(1), out, op.m, op.n, op.k, l, s);
-        if (a == "tiled") return matmul_tiled<T>(in(0), in(1), out, op.m, op.n, op.k, s);
-        if (a == "splitk_atomic") return matmul_splitk_atomic<T>(in(0), in(1), out, op.m, op.n, op.k, l, s);
+        switch (algorithm_of<MatmulAlgorithm>(op)) {
+        case MatmulAlgorithm::naive: return matmul_naive<T>(in(0), in(1), out, op.m, op.n, op.k, l, s);
+        case MatmulAlgorithm::tiled: return matmul_tiled<T>(in(0), in(1), out, op.m, op.n, op.k, s);
+        case MatmulAlgorithm::splitk_atomic: return matmul_splitk_atomic<T>(in(0), in(1), out, op.m, op.n, op.k, l, s);
+        default: break;
+        }
         break;
     case CudaKind::scatter_add: {
         const auto* index = st.inputs.at(1).get<int64_t>();
-        if (a == "atomic") return scatter_add_atomic<T>(in(0), index, op.n, out, op.bins, l, s);
-        if (a == "sorted" || a == "reproducible")
+        const ScatterAlgorithm a = algorithm_of<ScatterAlgorithm>(op);
+        if (a == ScatterAlgorithm::atomic) return scatter_add_atomic<T>(in(0), index, op.n, out, op.bins, l, s);
+        if (a == ScatterAlgorithm::sorted || a == ScatterAlgorithm::reproducible)
             return scatter_add_sorted<T>(in(0), index, op.n, out, op.bins, st.scratch.get(), st.scratch.bytes(),
-                                         a == "reproducible", l, s);
+                                         a == ScatterAlgorithm::reproducible, l, s);
         break;
     }
     case CudaKind::elementwise: {
         const T* y = op.has_exponent ? in(1) : nullptr;
-        if (a == "libm") return elementwise_libm<T>(op.function, in(0), y, out, op.n, l, s);
-        if (a == "fast") return elementwise_fast<T>(op.function, in(0), y, out, op.n, l, s);
+        switch (algorithm_of<ElementwiseAlgorithm>(op)) {
+        case ElementwiseAlgorithm::libm: return elementwise_libm<T>(op.function, in(0), y, out, op.n, l, s);
+        case ElementwiseAlgorithm::fast: return elementwise_fast<T>(op.function, in(0), y, out, op.n, l, s);
+        }
         break;
     }
     }

@@ -34,7 +34,7 @@ private:
 
 // ---- reduce_cuda.cu -------------------------------------------------------------------------
 // Scratch each algorithm needs for a launch (bytes), so cuda_device.cu can size it first.
-template <typename T> std::size_t reduce_scratch_bytes(const char* algorithm, std::size_t n, const Launch& l);
+template <typename T> std::size_t reduce_scratch_bytes(ReduceAlgorithm algorithm, std::size_t n, const Launch& l);
 template <typename T> void reduce_atomic(const T* x, std::size_t n, T* out, void* scratch, const Launch& l, cudaStream_t s);
 template <typename T> void reduce_tree(const T* x, std::size_t n, T* out, void* scratch, const Launch& l, cudaStream_t s);
 template <typename T>

@@ -141,14 +141,16 @@ void check_block(const Launch& l, const char* algorithm) {
 
 } // namespace
 
-template <typename T> std::size_t reduce_scratch_bytes(const char* algorithm, std::size_t n, const Launch& l) {
+template <typename T> std::size_t reduce_scratch_bytes(ReduceAlgorithm algorithm, std::size_t n, const Launch& l) {
     const auto grid = static_cast<std::size_t>(l.grid);
-    if (std::strcmp(algorithm, "tree") == 0) return grid * sizeof(T);
-    if (std::strcmp(algorithm, "blocked") == 0) return chunks_of(n) * sizeof(T);
-    if (std::strcmp(algorithm, "reproducible") == 0) return grid * sizeof(BinnedAccumulator<T>);
+    switch (algorithm) {
+    case ReduceAlgorithm::tree: return grid * sizeof(T);
+    case ReduceAlgorithm::blocked: return chunks_of(n) * sizeof(T);
+    case ReduceAlgorithm::reproducible: return grid * sizeof(BinnedAccumulator<T>);
     // Never 0: CUB reads a null temporary pointer as a size query and would not reduce.
-    if (std::strcmp(algorithm, "cub") == 0) return cub_temp_bytes<T>(n) + 1;
-    return 0;
+    case ReduceAlgorithm::cub: return cub_temp_bytes<T>(n) + 1;
+    default: return 0;
+    }
 }
 
 template <typename T> void reduce_atomic(const T* x, std::size_t n, T* out, void*, const Launch& l, cudaStream_t s) {
@@ -200,7 +202,7 @@ void reduce_reproducible(const T* x, std::size_t n, T* out, void* scratch, const
 }
 
 #define DETAUDIT_INSTANTIATE_REDUCE_CUDA(T)                                                                        \
-    template std::size_t reduce_scratch_bytes<T>(const char*, std::size_t, const Launch&);                         \
+    template std::size_t reduce_scratch_bytes<T>(ReduceAlgorithm, std::size_t, const Launch&);                         \
     template void reduce_atomic<T>(const T*, std::size_t, T*, void*, const Launch&, cudaStream_t);                 \
     template void reduce_tree<T>(const T*, std::size_t, T*, void*, const Launch&, cudaStream_t);                   \
     template void reduce_cub<T>(const T*, std::size_t, T*, void*, std::size_t, cudaStream_t);                      \

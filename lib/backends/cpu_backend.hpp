@@ -1,6 +1,7 @@
 // The CPU backend: kernels/cpu implementations, parallelised with OpenMP per the cpu.* axes.
 #pragma once
 #include "backend.hpp"
+#include "cpu_kernels.hpp"
 
 namespace detaudit {
 
@@ -15,6 +16,7 @@ public:
 
 private:
     const OpInputs* m_inputs = nullptr;
+    CpuKernelCall m_kernel; // the prepared op's kernel
 };
 
 } // namespace detaudit

@@ -1,21 +1,88 @@
 #include "axes.hpp"
+#include <algorithm>
 #include <cctype>
 #include <thread>
 
 namespace detaudit {
 
+namespace {
+
+unsigned hardware_threads() {
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores == 0 ? 1u : cores;
+}
+
+// An integer from `low` to `high`, judged before any narrowing (3000000000 is not an int).
+bool integer_in(const nlohmann::json& value, uint64_t low, uint64_t high) {
+    const auto v = json_uint64(value);
+    return v && *v >= low && *v <= high;
+}
+
+bool integer_fits(const AxisSpec& axis, const nlohmann::json& value) {
+    return integer_in(value, axis.low, axis.high) && value.get<uint64_t>() % axis.step == 0;
+}
+
+// What the axis expects, as validate_axis_value's message says it.
+std::string expected_values(const AxisSpec& axis) {
+    switch (axis.type) {
+    case AxisType::integer:
+    case AxisType::integer_or_auto: {
+        std::string text = axis.type == AxisType::integer_or_auto ? "\"auto\" or " : "";
+        text += axis.counted + " from " + std::to_string(axis.low) + " to " + std::to_string(axis.high);
+        if (axis.step > 1) text += " in steps of " + std::to_string(axis.step);
+        return text + axis.limit_note;
+    }
+    case AxisType::choice: {
+        std::string text;
+        for (std::size_t i = 0; i < axis.choices.size(); ++i)
+            text += (i == 0 ? "" : i + 1 == axis.choices.size() ? " or " : ", ") + ("\"" + axis.choices[i] + "\"");
+        return text;
+    }
+    case AxisType::env_value: return "a string (the variable's value) or null (unset)";
+    }
+    return "";
+}
+
+bool accepts(const AxisSpec& axis, const nlohmann::json& value) {
+    switch (axis.type) {
+    case AxisType::integer: return integer_fits(axis, value);
+    case AxisType::integer_or_auto: return value == "auto" || integer_fits(axis, value);
+    case AxisType::choice:
+        return value.is_string() &&
+               std::find(axis.choices.begin(), axis.choices.end(), value.get<std::string>()) != axis.choices.end();
+    case AxisType::env_value:
+        return value.is_null() || (value.is_string() && value.get<std::string>().find('\0') == std::string::npos);
+    }
+    return false;
+}
+
+} // namespace
+
 const std::vector<AxisSpec>& known_axes() {
     static const std::vector<AxisSpec> axes = {
-        {"cpu.threads", "cpu", "number of CPU worker threads (1 to 1024, default: the hardware thread count)"},
-        {"cpu.schedule", "cpu", "how loop iterations are handed to threads: static, dynamic or guided (OpenMP)"},
+        {.name = "cpu.threads", .backend = "cpu",
+         .description = "number of CPU worker threads (1 to 1024, default: the hardware thread count)",
+         .type = AxisType::integer, .default_value = hardware_threads(), .low = 1, .high = 1024,
+         .counted = "a thread count"},
+        {.name = "cpu.schedule", .backend = "cpu",
+         .description = "how loop iterations are handed to threads: static, dynamic or guided (OpenMP)",
+         .type = AxisType::choice, .default_value = "static", .choices = {"static", "dynamic", "guided"}},
         // The CUDA launch axes: read by the kernels they apply to (docs/ops.md says which),
         // ignored by the others.
-        {"cuda.block_size", "cuda", "threads per CUDA block: \"auto\" or 32 to 1024, a multiple of 32"},
-        {"cuda.grid_size", "cuda", "CUDA blocks per launch: \"auto\" or 1 to 2147483647"},
-        {"cuda.streams", "cuda", "matmul/cublas: streams running the same GEMM concurrently on one cuBLAS handle "
-                                 "and workspace (1 to 16, default 1)"},
-        {k_env_axis_pattern, "host",
-         "an environment variable of exec programs: a string, or null to leave it unset (default: as inherited)"},
+        {.name = "cuda.block_size", .backend = "cuda",
+         .description = "threads per CUDA block: \"auto\" or 32 to 1024, a multiple of 32",
+         .type = AxisType::integer_or_auto, .default_value = "auto", .low = 32, .high = 1024, .step = 32,
+         .counted = "a block size"},
+        {.name = "cuda.grid_size", .backend = "cuda", .description = "CUDA blocks per launch: \"auto\" or 1 to 2147483647",
+         .type = AxisType::integer_or_auto, .default_value = "auto", .low = 1, .high = 2147483647, // gridDim.x, an int
+         .counted = "a grid size", .limit_note = " (CUDA's limit)"},
+        {.name = "cuda.streams", .backend = "cuda",
+         .description = "matmul/cublas: streams running the same GEMM concurrently on one cuBLAS handle "
+                        "and workspace (1 to 16, default 1)",
+         .type = AxisType::integer, .default_value = 1, .low = 1, .high = 16, .counted = "a stream count"},
+        {.name = k_env_axis_pattern, .backend = "host",
+         .description = "an environment variable of exec programs: a string, or null to leave it unset (default: as inherited)",
+         .type = AxisType::env_value, .default_value = nullptr},
     };
     return axes;
 }
@@ -33,54 +100,14 @@ const AxisSpec* find_axis(const std::string& name) {
     return nullptr;
 }
 
-namespace {
-
-// An integer from `low` to `high`, judged before any narrowing (3000000000 is not an int).
-bool integer_in(const nlohmann::json& value, uint64_t low, uint64_t high) {
-    const auto v = json_uint64(value);
-    return v && *v >= low && *v <= high;
-}
-
-// CUDA's limit on gridDim.x; the launch takes an int.
-constexpr uint64_t k_max_grid_size = 2147483647;
-
-} // namespace
-
 void validate_axis_value(const AxisSpec& axis, const nlohmann::json& value, const std::string& pointer,
                          const ScenarioErrors& errors) {
-    if (axis.name == "cpu.threads") {
-        if (!integer_in(value, 1, 1024))
-            errors.fail(pointer, "expected a thread count from 1 to 1024, got " + describe_json(value));
-    } else if (axis.name == "cuda.block_size") {
-        if (!(value == "auto" || (integer_in(value, 32, 1024) && value.get<uint64_t>() % 32 == 0)))
-            errors.fail(pointer, "expected \"auto\" or a block size from 32 to 1024 in steps of 32, got " +
-                                     describe_json(value));
-    } else if (axis.name == "cuda.grid_size") {
-        if (!(value == "auto" || integer_in(value, 1, k_max_grid_size)))
-            errors.fail(pointer, "expected \"auto\" or a grid size from 1 to 2147483647 (CUDA's limit), got " +
-                                     describe_json(value));
-    } else if (axis.name == "cuda.streams") {
-        if (!integer_in(value, 1, 16))
-            errors.fail(pointer, "expected a stream count from 1 to 16, got " + describe_json(value));
-    } else if (axis.name == k_env_axis_pattern) {
-        if (!(value.is_null() || value.is_string()) ||
-            (value.is_string() && value.get<std::string>().find('\0') != std::string::npos))
-            errors.fail(pointer, "expected a string (the variable's value) or null (unset), got " + describe_json(value));
-    } else if (axis.name == "cpu.schedule") {
-        if (!value.is_string() || (value != "static" && value != "dynamic" && value != "guided"))
-            errors.fail(pointer, "expected \"static\", \"dynamic\" or \"guided\", got " + describe_json(value));
-    }
+    if (!accepts(axis, value)) errors.fail(pointer, "expected " + expected_values(axis) + ", got " + describe_json(value));
 }
 
 nlohmann::json default_axis_value(const std::string& axis) {
-    if (axis == "cpu.threads") {
-        const unsigned cores = std::thread::hardware_concurrency();
-        return cores == 0 ? 1u : cores;
-    }
-    if (axis == "cpu.schedule") return "static";
-    if (axis == "cuda.block_size" || axis == "cuda.grid_size") return "auto";
-    if (axis == "cuda.streams") return 1;
-    return nullptr;
+    const AxisSpec* spec = find_axis(axis);
+    return spec ? spec->default_value : nlohmann::json(nullptr);
 }
 
 std::string axis_value_text(const nlohmann::json& v) {

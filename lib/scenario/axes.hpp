@@ -10,10 +10,25 @@
 
 namespace detaudit {
 
+// What values an axis takes; validate_axis_value's messages follow from the spec's fields.
+enum class AxisType {
+    integer,         // `low` to `high` in steps of `step`
+    integer_or_auto, // "auto" or as integer
+    choice,          // one of `choices`
+    env_value,       // a string without NUL, or null (the variable unset)
+};
+
+// One axis, as data: adding an axis is one entry in known_axes() (axes.cpp).
 struct AxisSpec {
     std::string name;        // "cpu.threads"
     std::string backend;     // the backend it applies to
     std::string description;
+    AxisType type = AxisType::integer;
+    nlohmann::json default_value{}; // when the scenario does not vary it; null: none (env: inherited)
+    uint64_t low = 0, high = 0, step = 1; // integer axes
+    std::string counted{};                // integer axes: "a thread count"
+    std::string limit_note{};              // integer axes: why the limit, e.g. " (CUDA's limit)"
+    std::vector<std::string> choices{};    // choice axes
 };
 
 // env.NAME: one axis per environment variable, for the exec programs of the host backend.

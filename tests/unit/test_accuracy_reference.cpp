@@ -1,7 +1,7 @@
 // MPFR references (lib/audit/mpfr_reference.cpp) against known correctly rounded values: the
 // C library's M_ constants (correctly rounded decimal expansions), sin of the f32/f64 nearest to pi
 // (pi minus that float, worked out with enough digits of pi), and the subnormal and overflow edges.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstring>

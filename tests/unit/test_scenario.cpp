@@ -86,3 +86,34 @@ TEST_CASE("errors name the JSON pointer and what was expected") {
               .find("/operations/0/expect/run_to_run/max_ulps: unknown tolerance key") != std::string::npos);
     CHECK(error_of(R"({"detaudit": 2, "operations": []})").find("/detaudit: expected format version 1") != std::string::npos);
 }
+
+TEST_CASE("each axis's value check says what it expects, from the axis's data") {
+    const auto message_of = [](const std::string& axis, const nlohmann::json& value) -> std::string {
+        try {
+            validate_axis_value(*find_axis(axis), value, "/vary/" + axis + "/0", ScenarioErrors("s.json"));
+        } catch (const Error& e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    CHECK(message_of("cpu.threads", 1024) == "accepted");
+    CHECK(message_of("cpu.threads", 3000000000ull) ==
+          "s.json: /vary/cpu.threads/0: expected a thread count from 1 to 1024, got 3000000000");
+    CHECK(message_of("cpu.schedule", "guided") == "accepted");
+    CHECK(message_of("cpu.schedule", "auto") ==
+          "s.json: /vary/cpu.schedule/0: expected \"static\", \"dynamic\" or \"guided\", got \"auto\"");
+    CHECK(message_of("cuda.block_size", "auto") == "accepted");
+    CHECK(message_of("cuda.block_size", 96) == "accepted");
+    CHECK(message_of("cuda.block_size", 100) ==
+          "s.json: /vary/cuda.block_size/0: expected \"auto\" or a block size from 32 to 1024 in steps of 32, got 100");
+    CHECK(message_of("cuda.grid_size", 2147483648ull) ==
+          "s.json: /vary/cuda.grid_size/0: expected \"auto\" or a grid size from 1 to 2147483647 (CUDA's limit), got "
+          "2147483648");
+    CHECK(message_of("cuda.streams", 17) == "s.json: /vary/cuda.streams/0: expected a stream count from 1 to 16, got 17");
+    CHECK(message_of("env.OMP_NUM_THREADS", nullptr) == "accepted");
+    CHECK(message_of("env.OMP_NUM_THREADS", 4) ==
+          "s.json: /vary/env.OMP_NUM_THREADS/0: expected a string (the variable's value) or null (unset), got 4");
+    CHECK(default_axis_value("cpu.schedule") == "static");
+    CHECK(default_axis_value("cuda.streams") == 1);
+    CHECK(default_axis_value("env.OMP_NUM_THREADS").is_null());
+}
