@@ -98,9 +98,7 @@ std::vector<KindSpec> build_catalog() {
           "binned integer accumulation: the same bits for any thread count, schedule and input "
           "order; correctly rounded sum of the bits within 60 bits of the largest element",
           {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
-         {"exact",
-          "per-exponent integer buckets merged by integer addition, rounded once: the correctly "
-          "rounded sum of every input, the same bits for any thread count and schedule",
+         {"exact", "integer buckets per exponent, rounded once: correctly rounded for every input",
           {{"cpu", DC::cross_backend}}}}});
     kinds.push_back(KindSpec{
         "matmul",

@@ -1,6 +1,7 @@
 #include "accuracy_section.hpp"
 #include <cstdio>
 #include "compare/diff_text.hpp"
+#include "terminal_text.hpp"
 
 namespace detaudit {
 namespace {
@@ -54,6 +55,13 @@ std::string render_across_algorithms(const AuditReport& report) {
         }
     if (out.empty()) return "";
     return "Across algorithms (same inputs, base variant, run 1)\n" + out;
+}
+
+std::string render_accuracy_sections(const AuditReport& report) {
+    std::string out;
+    for (const std::string& section : {render_across_algorithms(report), render_accuracy(report)})
+        if (!section.empty()) out += "\n" + escape_for_terminal(section, Newlines::keep);
+    return out;
 }
 
 } // namespace detaudit

@@ -10,5 +10,7 @@ namespace detaudit {
 std::string render_accuracy(const AuditReport& report);
 // "Across algorithms" lines for ops sharing data, or "".
 std::string render_across_algorithms(const AuditReport& report);
+// Both, escaped for the terminal, each after a blank line (as the console prints them), or "".
+std::string render_accuracy_sections(const AuditReport& report);
 
 } // namespace detaudit

@@ -323,10 +323,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         out += "\n" + escape_for_terminal(what, Newlines::keep);
     if (const std::string cost = render_cost_of_determinism(report); !cost.empty())
         out += "\n" + escape_for_terminal(cost, Newlines::keep);
-    if (const std::string across = render_across_algorithms(report); !across.empty())
-        out += "\n" + escape_for_terminal(across, Newlines::keep);
-    if (const std::string accuracy = render_accuracy(report); !accuracy.empty())
-        out += "\n" + escape_for_terminal(accuracy, Newlines::keep);
+    out += render_accuracy_sections(report); // "Across algorithms", "Accuracy": escaped, each after a blank line
     if (const std::string where = render_trace_divergences(report); !where.empty())
         out += "\n" + escape_for_terminal(where, Newlines::keep);
 

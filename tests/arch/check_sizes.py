@@ -20,8 +20,9 @@ SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".cu", ".cuh")
 
 # file -> (most lines, longest function) it may keep until it is split (issue 14).
 KNOWN_LARGE = {
-    "lib/catalog/catalog.cpp": (552, 136),
-    "lib/report/console_reporter.cpp": (448, 225),
+    # +2 lines each: the `exact` reduce's catalog entry and the console's accuracy sections (issue 13).
+    "lib/catalog/catalog.cpp": (554, 138),
+    "lib/report/console_reporter.cpp": (450, 226),
     "lib/io/npy_reader.cpp": (628, MAX_FUNCTION_LINES),
     "lib/exec/process.cpp": (MAX_FILE_LINES, 127),
 }
