@@ -39,6 +39,7 @@ const Algorithm k_algorithms[] = {
     {"per_thread", true, k::reduce_per_thread<float>, k::reduce_per_thread<double>},
     {"atomic", true, k::reduce_atomic<float>, k::reduce_atomic<double>},
     {"reproducible", true, k::reduce_reproducible<float>, k::reduce_reproducible<double>},
+    {"exact", true, k::reduce_exact<float>, k::reduce_exact<double>},
 };
 
 // Uniform in (-1, 1]: mixed signs, so cancellation and the binned sum's sign handling are
@@ -97,6 +98,9 @@ void run_dtype(const Options& options, Scoreboard& board, int threads, bool seri
         if (std::string(a.name) == "reproducible" && (sizeof(T) == 4 || threads == k_threads))
             target = Target{Target::Kind::at_most,
                             sizeof(T) == 4 && threads == k_threads ? 1.3 : 1.5};
+        // Issue 13: the correctly rounded sum costs at most 3x the fixed-order one at 2 threads.
+        if (std::string(a.name) == "exact" && threads == k_threads)
+            target = Target{Target::Kind::at_most, 3.0};
         board.line(label, measured, "ratio to anchor 'blocked'", t.min_s / anchor.min_s, target);
     }
 }

@@ -19,3 +19,5 @@ endif()
 # The system BLAS for matmul's `blas` algorithm: Debian's OpenBLAS (pthread flavour), whose
 # openblas_set_num_threads/openblas_get_config let detaudit set and report its configuration.
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+# MPFR: the elementwise accuracy references (lib/audit/mpfr_reference.cpp).
+pkg_check_modules(MPFR REQUIRED IMPORTED_TARGET mpfr)

@@ -164,6 +164,7 @@ const CpuReduceKernel k_reduce_kernels[] = {
     {"per_thread", reduce_per_thread<float>, reduce_per_thread<double>},
     {"atomic", reduce_atomic<float>, reduce_atomic<double>},
     {"reproducible", reduce_reproducible<float>, reduce_reproducible<double>},
+    {"exact", reduce_exact<float>, reduce_exact<double>}, // reduce_exact_cpu.cpp
 };
 
 } // namespace

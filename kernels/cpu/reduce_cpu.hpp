@@ -17,6 +17,9 @@ template <typename T> T reduce_per_thread(const T* x, std::size_t n, const CpuSe
 template <typename T> T reduce_atomic(const T* x, std::size_t n, const CpuSettings& settings);
 // Binned integer accumulation (kernels/common/binned_sum.hpp): same bits for any order.
 template <typename T> T reduce_reproducible(const T* x, std::size_t n, const CpuSettings& settings);
+// Per-exponent integer buckets (kernels/common/exact_sum.hpp): the correctly rounded sum
+// (reduce_exact_cpu.cpp).
+template <typename T> T reduce_exact(const T* x, std::size_t n, const CpuSettings& settings);
 
 // A reduce algorithm's CPU kernel for both dtypes, bound to the catalog's algorithm of the same
 // name (lib/catalog/catalog.cpp declares it). The cpu backend finds it once per cell.

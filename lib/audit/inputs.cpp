@@ -117,7 +117,8 @@ Buffer indices(const nlohmann::json& distribution, uint64_t key, std::size_t n, 
 } // namespace
 
 uint64_t input_key(const OpSpec& op, const std::string& input_name) {
-    const std::string stream = op.id + "/" + input_name;
+    // Ops sharing a data name share their streams (scenario/shared_data.cpp checks they match).
+    const std::string stream = (op.data.empty() ? op.id : "data:" + op.data) + "/" + input_name;
     return XXH3_64bits_withSeed(stream.data(), stream.size(), op.seed);
 }
 

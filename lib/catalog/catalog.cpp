@@ -93,7 +93,9 @@ KindSpec reduce_kind() {
          {"reproducible",
           "binned integer accumulation: the same bits for any thread count, schedule and input "
           "order; correctly rounded sum of the bits within 60 bits of the largest element",
-          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}}}};
+          {{"cpu", DC::cross_backend}, {"cuda", DC::cross_backend}}},
+         {"exact", "integer buckets per exponent, rounded once: correctly rounded for every input",
+          {{"cpu", DC::cross_backend}}}}};
 }
 
 KindSpec matmul_kind() {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include "report/console_sections.hpp"
 #include "report/console_text.hpp"
+#include "report/accuracy_section.hpp"
 #include "report/findings_sections.hpp"
 #include "report/terminal_text.hpp"
 #include "report/thread_note.hpp"
@@ -94,6 +95,7 @@ std::string render_console(const AuditReport& report, const ConsoleOptions& opti
         out += "\n" + escape_for_terminal(what, Newlines::keep);
     if (const std::string cost = render_cost_of_determinism(report); !cost.empty())
         out += "\n" + escape_for_terminal(cost, Newlines::keep);
+    out += render_accuracy_sections(report); // "Across algorithms", "Accuracy": escaped, each after a blank line
     if (const std::string where = render_trace_divergences(report); !where.empty())
         out += "\n" + escape_for_terminal(where, Newlines::keep);
     if (options.verbose) out += console_details(report);

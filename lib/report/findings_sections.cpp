@@ -78,6 +78,15 @@ std::string render_what_changes(const AuditReport& report) {
     return out;
 }
 
+namespace {
+
+std::string drift_of(const Cell& c) {
+    if (c.run_to_run.compared_runs == 0) return "";
+    return c.run_to_run.differing_runs == 0 ? "no drift" : "drift " + std::to_string(c.run_to_run.diff.max_ulp) + " ULP";
+}
+
+} // namespace
+
 std::vector<FamilyCost> cost_of_determinism(const AuditReport& report) {
     std::map<std::string, std::vector<AlgorithmCost>> families; // family + backend -> timings
     for (const auto& op : report.operations)
@@ -87,7 +96,8 @@ std::vector<FamilyCost> cost_of_determinism(const AuditReport& report) {
                 const auto design = op.design_class.find(c.backend);
                 families[family_of(op) + " on " + c.backend].push_back(
                     {op.algorithm, design == op.design_class.end() ? "" : design->second,
-                     c.time.median_s, 1});
+                     c.time.median_s, 1, drift_of(c),
+                     c.accuracy ? "error " + std::to_string(c.accuracy->max_ulp) + " ULP" : ""});
             }
     std::vector<FamilyCost> out;
     for (auto& [family, timings] : families) {
@@ -114,14 +124,14 @@ std::string render_cost_of_determinism(const AuditReport& report) {
             char ratio[32];
             std::snprintf(ratio, sizeof ratio, "%.2f×", t.relative);
             out += " " + t.algorithm + " " + ratio + " (" + seconds_text(t.median_s) +
-                   (t.design_class.empty() ? "" : ", " + t.design_class) + ")";
+                   (t.design_class.empty() ? "" : ", " + t.design_class) + (t.drift.empty() ? "" : ", " + t.drift) +
+                   (t.accuracy.empty() ? "" : ", " + t.accuracy) + ")";
         }
         out += "\n";
     }
     if (out.empty()) return "";
-    return "Cost of determinism (median time of the base variant relative to the fastest "
-           "algorithm)\n" +
-           out;
+    return "Cost of determinism (median time of the base variant relative to the fastest algorithm; its run-to-run drift "
+           "and, with \"accuracy\", its error against the exact reference)\n" + out;
 }
 
 } // namespace detaudit

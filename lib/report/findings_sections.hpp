@@ -28,6 +28,8 @@ struct AlgorithmCost {
     std::string algorithm, design_class; // design class may be empty
     double median_s = 0;
     double relative = 1; // median_s over the fastest algorithm's
+    std::string drift;    // "no drift", "drift 3 ULP" (run-to-run max ULP); empty: one run
+    std::string accuracy; // "error 2 ULP" against the exact reference ("accuracy": true); else empty
 };
 struct FamilyCost {
     std::string family;                    // "reduce dtype=f32 n=1048576 on cpu"

@@ -58,6 +58,16 @@ Json cell_json(const Cell& c) {
                  {"max_s", c.time.max_s}};
     j["output"] = {{"dtype", c.output_dtype}, {"shape", c.output_shape}};
     if (c.threads) j["threads"] = {{"requested", c.threads->requested}, {"granted", c.threads->granted}};
+    if (c.accuracy) {
+        const CellAccuracy& a = *c.accuracy;
+        j["accuracy"] = {{"max_ulp", a.max_ulp},
+                         {"max_abs", number_or_text(a.max_abs)},
+                         {"max_rel", number_or_text(a.max_rel)},
+                         {"elements", a.elements},
+                         {"inexact_elements", a.inexact_elements},
+                         {"nan_mismatches", a.nan_mismatches},
+                         {"drift_to_error", optional_json(a.drift_to_error)}};
+    }
     if (!c.reference_values.empty()) {
         Json values = Json::array();
         for (const auto& v : c.reference_values) values.push_back(value_json(v));
@@ -125,6 +135,14 @@ Json operation_json(const OperationReport& op) {
     Json cross = Json::array();
     for (const auto& c : op.cross_backend) cross.push_back(comparison_json(c));
     j["cross_backend"] = std::move(cross);
+    if (!op.data.empty()) {
+        j["data"] = op.data;
+        Json across_algorithms = Json::array();
+        for (const auto& c : op.across_algorithms) across_algorithms.push_back(comparison_json(c));
+        j["across_algorithms"] = std::move(across_algorithms);
+    }
+    if (op.accuracy_reference)
+        j["accuracy_reference"] = {{"method", op.accuracy_reference->method}, {"seconds", op.accuracy_reference->seconds}};
     Json expectations = Json::array();
     for (const auto& e : op.expectations) expectations.push_back(expectation_json(e));
     j["expectations"] = std::move(expectations);

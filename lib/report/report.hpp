@@ -55,6 +55,20 @@ struct AutoRunsOutcome {
     std::optional<double> p_bound;
 };
 
+// A cell's run 1 against its op's accuracy reference (docs/algorithms.md, "Accuracy").
+struct CellAccuracy {
+    uint64_t max_ulp = 0;
+    double max_abs = 0, max_rel = 0;
+    std::size_t elements = 0, inexact_elements = 0, nan_mismatches = 0;
+    std::optional<double> drift_to_error; // run-to-run max ULP / max_ulp; none when max_ulp is 0
+};
+
+// How an op's accuracy reference was computed (once per op, on the host).
+struct AccuracyReference {
+    std::string method;   // "exact sum, rounded once", "exact dot products, rounded once", "MPFR"
+    double seconds = 0;
+};
+
 struct Cell {
     std::string backend;
     std::string variant;                       // "base", "cpu.threads=8", "A=1,B=2"
@@ -73,6 +87,7 @@ struct Cell {
     std::string output_dtype;
     std::vector<std::size_t> output_shape;
     std::optional<ThreadCount> threads;        // cpu cells that ran
+    std::optional<CellAccuracy> accuracy;      // "accuracy": true, and the cell ran
 };
 
 // A comparison of two cells' reference outputs (first runs).
@@ -142,6 +157,9 @@ struct OperationReport {
     std::vector<Cell> cells;
     std::vector<CellComparison> across_variants;
     std::vector<CellComparison> cross_backend;
+    std::string data;                                  // "data": the shared inputs' name, or empty
+    std::vector<CellComparison> across_algorithms;     // vs the first op sharing `data` (base variant)
+    std::optional<AccuracyReference> accuracy_reference;
     std::vector<ExpectationResult> expectations;
     std::vector<Attribution> attribution;
 };

@@ -39,7 +39,12 @@ struct OpSpec {
     // exec: (output pattern, the axes its own "expect" states), in the order of `outputs`: the
     // first pattern matching an output that states an axis decides it, over `expect`.
     std::vector<std::pair<std::string, std::map<std::string, Expectation>>> output_expect;
+    bool accuracy = false;     // "accuracy": each cell's error against an exact reference (lib/audit/accuracy)
+    std::string data;          // "data": ops with one data name get the same inputs (validated alike)
+    std::optional<Expectation> across_algorithms; // expect.across_algorithms: vs the other ops sharing data
 };
+
+inline constexpr const char* k_axis_across_algorithms = "across_algorithms";
 
 struct VaryAxis {
     std::string name;                     // "cpu.threads"

@@ -15,6 +15,7 @@
 #include "common/json_path.hpp"
 #include "io/read_file.hpp"
 #include "json_reader.hpp"
+#include "shared_data.hpp"
 
 namespace detaudit {
 namespace {
@@ -28,7 +29,7 @@ std::string with_article(const std::string& word) {
 const std::set<std::string> k_top_keys = {"detaudit", "name", "description", "seed", "runs", "backends",
                                           "vary", "vary_mode", "defaults", "operations"};
 const std::set<std::string> k_reserved_op_keys = {"id", "op", "algorithm", "expect", "runs",
-                                                  "backends", "seed", "description"};
+                                                  "backends", "seed", "description", "accuracy", "data"};
 const std::vector<std::string> k_backends = {"cpu", "cuda", "host"};
 // exec runs external programs on the host backend, and only there.
 constexpr const char* k_host = "host";
@@ -88,6 +89,7 @@ public:
             s.operations.push_back(std::move(op));
         }
         check_unused_defaults(defaults, s);
+        check_shared_data(s, m_errors);
         return s;
     }
 
@@ -174,10 +176,14 @@ private:
                 backends_value(value, pointer);
                 continue;
             }
+            if (key == "accuracy") {
+                accuracy_value(value, pointer);
+                continue;
+            }
             bool known = false;
             for (const auto& k : catalog()) known = known || kind_has_param(k, key);
             if (!known)
-                m_errors.fail(pointer, "unknown key: defaults hold expect, runs, backends or an operation "
+                m_errors.fail(pointer, "unknown key: defaults hold expect, runs, backends, accuracy or an operation "
                                        "parameter (e.g. dtype, n, count)");
         }
     }
@@ -186,7 +192,7 @@ private:
     // first kind that has it, so a bad value never passes silently.
     void check_unused_defaults(const nlohmann::json& defaults, const Scenario& s) {
         for (auto& [key, value] : defaults.items()) {
-            if (key == "expect" || key == "runs" || key == "backends") continue;
+            if (key == "expect" || key == "runs" || key == "backends" || key == "accuracy") continue;
             const bool used = std::any_of(s.operations.begin(), s.operations.end(), [&, &key = key](const OpSpec& op) {
                 return kind_has_param(*find_kind(op.kind), key);
             });
@@ -214,6 +220,7 @@ private:
             const std::string p = child_pointer(pointer, axis);
             std::vector<std::string> axes = comparison_axes();
             axes.push_back(k_axis_baseline); // judged only with run --baseline
+            axes.push_back(k_axis_across_algorithms);
             if (std::find(axes.begin(), axes.end(), axis) == axes.end())
                 m_errors.fail(p, "unknown comparison axis (valid: " + join_choices(axes) + ")");
             out[axis] = parse_expectation(value, p);
@@ -301,6 +308,7 @@ private:
         if (defaults.contains("expect")) op.expect = parse_expect(defaults["expect"], "/defaults/expect");
         if (v.contains("expect"))
             for (auto& [axis, e] : parse_expect(v["expect"], child_pointer(pointer, "expect"))) op.expect[axis] = e;
+        parse_accuracy_and_data(v, pointer, defaults, op);
         if (op.kind == "exec" && given.contains("outputs")) {
             // The op's outputs, or those of /defaults (already validated by normalise_params).
             const std::string outputs_pointer =
@@ -313,6 +321,35 @@ private:
                         parse_expect(outputs[i]["expect"], child_pointer(child_pointer(outputs_pointer, i), "expect")));
         }
         return op;
+    }
+
+    bool accuracy_value(const nlohmann::json& v, const std::string& pointer) {
+        if (!v.is_boolean()) m_errors.fail(pointer, "expected true or false, got " + describe_json(v));
+        return v.get<bool>();
+    }
+
+    // "accuracy" (op or defaults), "data" and expect.across_algorithms (checked across ops later).
+    void parse_accuracy_and_data(const nlohmann::json& v, const std::string& pointer, const nlohmann::json& defaults,
+                                 OpSpec& op) {
+        if (v.contains("accuracy")) op.accuracy = accuracy_value(v["accuracy"], child_pointer(pointer, "accuracy"));
+        else if (defaults.contains("accuracy")) op.accuracy = accuracy_value(defaults["accuracy"], "/defaults/accuracy");
+        if (op.accuracy && !has_accuracy_reference(op.kind))
+            m_errors.fail(v.contains("accuracy") ? child_pointer(pointer, "accuracy") : "/defaults/accuracy",
+                          "accuracy has no reference for " + op.kind + (v.contains("accuracy") ? "" : " (" + pointer + ")") +
+                              ": reduce, scatter_add, matmul and elementwise have one");
+        if (v.contains("data")) {
+            const auto& d = v["data"];
+            if (!d.is_string() || !is_valid_id(d.get<std::string>()))
+                m_errors.fail(child_pointer(pointer, "data"),
+                              "expected a data name of letters, digits, '.', '_' or '-', got " + describe_json(d));
+            if (op.kind == "exec" || op.kind == "rng")
+                m_errors.fail(child_pointer(pointer, "data"), with_article(op.kind) + " operation has no generated inputs to share");
+            op.data = d.get<std::string>();
+        }
+        if (auto it = op.expect.find(k_axis_across_algorithms); it != op.expect.end()) {
+            op.across_algorithms = it->second;
+            op.expect.erase(it);
+        }
     }
 
     // exec ops run on host whatever the scenario's backends; host runs nothing but exec.

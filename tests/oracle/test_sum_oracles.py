@@ -60,11 +60,11 @@ def result_bits(op_report):
 class SumOracles(unittest.TestCase):
     N = 20011
 
-    def check_exact(self, dtype_name, distribution):
+    def check_exact(self, dtype_name, distribution, algorithm="reproducible"):
         dtype = np.float32 if dtype_name == "f32" else np.float64
-        ops = [{"id": "sum", "op": "reduce", "algorithm": "reproducible", "dtype": dtype_name, "n": self.N,
+        ops = [{"id": "sum", "op": "reduce", "algorithm": algorithm, "dtype": dtype_name, "n": self.N,
                 "input": distribution}]
-        report, dump = run_scenario(ops, "exact-%s-%s" % (dtype_name, distribution["distribution"]))
+        report, dump = run_scenario(ops, "%s-%s-%s" % (algorithm, dtype_name, distribution["distribution"]))
         x = np.load(os.path.join(dump, "sum", "inputs", "x.npy"))
         self.assertEqual(x.dtype, dtype)
         self.assertEqual(x.shape, (self.N,))
@@ -73,7 +73,7 @@ class SumOracles(unittest.TestCase):
         if dtype == np.float64:  # fsum is a second, independent oracle of the same value
             self.assertEqual(math.fsum(x.tolist()), float(expected))
         got = result_bits(report["operations"][0])
-        self.assertEqual(len(got), 1, "reproducible differed across thread counts: %s" % got)
+        self.assertEqual(len(got), 1, "%s differed across thread counts: %s" % (algorithm, got))
         self.assertEqual(got.pop(), "0x%0*x" % (8 if dtype == np.float32 else 16, bits(expected, dtype)))
 
     def test_reproducible_f32_uniform_is_correctly_rounded(self):
@@ -84,6 +84,14 @@ class SumOracles(unittest.TestCase):
 
     def test_reproducible_f64_normal_is_correctly_rounded(self):
         self.check_exact("f64", {"distribution": "normal", "mean": 3, "stddev": 2})
+
+    def test_exact_is_correctly_rounded(self):
+        for dtype_name, distribution in (("f32", {"distribution": "uniform", "low": -1, "high": 1}),
+                                         ("f32", {"distribution": "cancelling", "magnitude": 1e30}),
+                                         ("f64", {"distribution": "cancelling", "magnitude": 1e300}),
+                                         ("f64", {"distribution": "normal", "mean": 3, "stddev": 2})):
+            with self.subTest(dtype=dtype_name, input=distribution):
+                self.check_exact(dtype_name, distribution, "exact")
 
     def test_fixed_orders_match_numpy_emulations(self):
         f = np.float32

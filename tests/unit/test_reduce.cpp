@@ -158,3 +158,30 @@ TEST_CASE("round_scaled_int128: ties to even, subnormal results, overflow") {
     CHECK(round_scaled_int128<float>(-1, 200) == -INFINITY);
     CHECK(round_scaled_int128<double>((Int128(1) << 100) + 1, -100) == 1.0);
 }
+
+TEST_CASE("exact: correctly rounded for every thread count, through the block and element paths") {
+    const CpuReduceKernel* exact = find_cpu_reduce_kernel("exact");
+    REQUIRE(exact != nullptr);
+    // Values on a grid (integers times 2^-20): the exact sum is an int64 sum, and int64 -> float
+    // conversion rounds to nearest even, an oracle independent of the accumulator.
+    std::mt19937_64 rng(17);
+    std::uniform_int_distribution<int64_t> grid(-(int64_t(1) << 23), int64_t(1) << 23);
+    std::vector<float> x(100003);
+    int64_t total = 0;
+    for (auto& v : x) {
+        const int64_t i = grid(rng);
+        total += i;
+        v = std::ldexp(static_cast<float>(i), -20);
+    }
+    // A cancelling pair 2^100 apart from the rest sends its blocks down the element-wise path.
+    for (const std::size_t i : {std::size_t(5000), std::size_t(90000)})
+        total -= static_cast<int64_t>(std::ldexp(x[i], 20)); // the grid values they replace
+    x[5000] = 0x1p100f;
+    x[90000] = -0x1p100f;
+    const float expected = std::ldexp(static_cast<float>(total), -20); // the pair cancels exactly
+    for (const auto& s : k_settings) CHECK(bits(exact->f32(x.data(), x.size(), s)) == bits(expected));
+    // The case, where reproducible's window returns +0.
+    const std::vector<float> cancel = {-9.587914e29f, 9.587914e29f, -0.9050461f};
+    CHECK(exact->f32(cancel.data(), cancel.size(), k_settings[1]) == -0.9050461f);
+    CHECK(reduce_reproducible(cancel.data(), cancel.size(), k_settings[1]) == 0.0f);
+}
