@@ -38,7 +38,7 @@ void AccuracyCheck::measure(const std::optional<OpInputs>& inputs, CellRun& run)
     }
     for (auto& [name, track] : run.tracks) {
         if (!track.reference || track.cell.status != CellStatus::ok) continue;
-        track.cell.accuracy = measure_accuracy(*m_reference, *track.reference, track.cell.run_to_run.diff.max_ulp);
+        track.cell.accuracy = measure_accuracy(*m_reference, track.reference->buffer(), track.cell.run_to_run.diff.max_ulp);
     }
 }
 

@@ -10,13 +10,13 @@ void SharedDataComparison::add_base_cell(const OpSpec& op, const std::string& ba
     if (track == run.tracks.end() || !track->second.reference || track->second.cell.status != CellStatus::ok) return;
     First& first = m_first.try_emplace(op.data, First{op.id, op.across_algorithms, {}}).first->second;
     if (first.op_id == op.id) {
-        first.outputs.emplace(backend, track->second.reference->clone());
+        first.outputs.emplace(backend, track->second.reference->buffer().clone());
         return;
     }
     auto theirs = first.outputs.find(backend);
     if (theirs == first.outputs.end()) return;
     m_pending.push_back(CellComparison{k_axis_across_algorithms, backend, "base", first.op_id, op.id, {},
-                                       compare_buffers(theirs->second, *track->second.reference)});
+                                       compare_buffers(theirs->second, track->second.reference->buffer())});
 }
 
 void SharedDataComparison::finish_op(const OpSpec& op, OperationReport& report) {

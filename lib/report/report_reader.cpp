@@ -117,6 +117,35 @@ void read_cell_output(JsonObject& o, Cell& c) {
     }
 }
 
+AutoRunsOutcome read_auto_runs(const JsonAt& at) {
+    JsonObject o(at);
+    AutoRunsOutcome a;
+    a.confidence = o.required("confidence").number();
+    a.max_p = o.required("max_p").number();
+    a.most_runs = o.required("most_runs").count();
+    a.stopped_by = o.required("stopped_by").string();
+    const JsonAt bound = o.required("p_bound");
+    if (!bound.value.is_null()) a.p_bound = bound.number();
+    o.required("bound_reached").boolean(); // derived from p_bound and max_p when written
+    o.finish();
+    return a;
+}
+
+CellAccuracy read_cell_accuracy(const JsonAt& at) {
+    JsonObject o(at);
+    CellAccuracy a;
+    a.max_ulp = o.required("max_ulp").uint64();
+    a.max_abs = o.required("max_abs").number_or_text();
+    a.max_rel = o.required("max_rel").number_or_text();
+    a.elements = o.required("elements").count();
+    a.inexact_elements = o.required("inexact_elements").count();
+    a.nan_mismatches = o.required("nan_mismatches").count();
+    const JsonAt ratio = o.required("drift_to_error");
+    if (!ratio.value.is_null()) a.drift_to_error = ratio.number();
+    o.finish();
+    return a;
+}
+
 Cell read_cell(const JsonAt& at) {
     JsonObject o(at);
     Cell c;
@@ -133,6 +162,8 @@ Cell read_cell(const JsonAt& at) {
     const JsonAt p = o.required("p_diff_95");
     if (!p.value.is_null()) c.p_diff_95 = p.number();
     read_cell_output(o, c);
+    if (o.has("auto_runs")) c.auto_runs = read_auto_runs(o.optional("auto_runs"));
+    if (o.has("accuracy")) c.accuracy = read_cell_accuracy(o.optional("accuracy"));
     o.finish();
     return c;
 }
@@ -178,6 +209,18 @@ AxisEffect::Change read_change(const JsonAt& at) {
     if (!c.raw_bytes) c.max_ulp = max_ulp.uint64();
     c.differing_fraction = o.required("differing_fraction").number();
     c.within_noise = o.required("within_run_to_run_noise").boolean();
+    if (o.has("runs_differing")) {
+        JsonObject runs(o.optional("runs_differing"));
+        const auto pair = [](const JsonAt& p, std::size_t& differing, std::size_t& compared) {
+            if (p.array().size() != 2) p.fail("[runs that differ, runs compared]");
+            differing = p.at(0).count();
+            compared = p.at(1).count();
+        };
+        pair(runs.required("from"), c.base_differing_runs, c.base_compared_runs);
+        pair(runs.required("to"), c.differing_runs, c.compared_runs);
+        runs.finish();
+    }
+    if (o.has("more_run_to_run")) c.more_run_to_run = o.optional("more_run_to_run").boolean();
     o.finish();
     return c;
 }
@@ -194,6 +237,7 @@ Attribution read_attribution(const JsonAt& at) {
         AxisEffect effect;
         effect.axis = axis.required("axis").string();
         effect.changes_results = axis.required("changes_results").boolean();
+        if (axis.has("more_run_to_run")) effect.more_run_to_run = axis.optional("more_run_to_run").boolean();
         const JsonAt changes = axis.required("changes");
         for (std::size_t k = 0; k < changes.array().size(); ++k)
             effect.changes.push_back(read_change(changes.at(k)));
@@ -232,7 +276,7 @@ void restore_dtypes(OperationReport& op) {
         if (!op_dtype) op_dtype = dtype;
     }
     if (!op_dtype) return;
-    for (auto* comparisons : {&op.across_variants, &op.cross_backend})
+    for (auto* comparisons : {&op.across_variants, &op.cross_backend, &op.across_algorithms})
         for (auto& c : *comparisons)
             c.diff.dtype = *op_dtype;
 }
@@ -254,6 +298,15 @@ OperationReport read_operation(const JsonAt& at) {
     op.cross_backend = read_array<CellComparison>(o.required("cross_backend"), read_comparison);
     op.expectations = read_array<ExpectationResult>(o.required("expectations"), read_expectation);
     op.attribution = read_array<Attribution>(o.required("attribution"), read_attribution);
+    if (o.has("data")) {
+        op.data = o.optional("data").string();
+        op.across_algorithms = read_array<CellComparison>(o.required("across_algorithms"), read_comparison);
+    }
+    if (o.has("accuracy_reference")) {
+        JsonObject r(o.optional("accuracy_reference"));
+        op.accuracy_reference = AccuracyReference{r.required("method").string(), r.required("seconds").number()};
+        r.finish();
+    }
     o.finish();
     restore_dtypes(op);
     return op;

@@ -123,7 +123,8 @@ TEST_CASE("report reader: a report file read from disk") {
 TEST_CASE("report reader: bad reports are one line naming the file and the JSON pointer") {
     const std::string text = example();
     SECTION("truncated") {
-        const std::string e = error_of(text.substr(0, text.size() / 2));
+        // Cut just after an opening brace: a cut inside a number or a literal is another parse error.
+        const std::string e = error_of(text.substr(0, text.rfind('{', text.size() / 2) + 1));
         CHECK(e.rfind("bad.json: /: not a JSON report: ", 0) == 0);
         CHECK(e.find("unexpected end of input") != std::string::npos);
     }
