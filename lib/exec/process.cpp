@@ -237,33 +237,20 @@ static void kill_leftovers(pid_t group) {
     kill_live_descendants(group);
 }
 
-ProcessResult run_process(const ProcessSpec& spec) {
-    become_child_subreaper();
-    // A parent that left SIGCHLD ignored makes the kernel reap children at once: exits could not
-    // be waited for. detaudit waits for its own children.
-    struct sigaction chld {};
-    chld.sa_handler = SIG_DFL;
-    sigemptyset(&chld.sa_mask);
-    ::sigaction(SIGCHLD, &chld, nullptr);
-    ProcessResult result;
-    int out_pipe[2], err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::runtime, os_error("pipe", errno));
-    Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
-    if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::runtime, os_error("pipe", errno));
-    Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
-    Capture out_capture(spec.stdout_path, spec.capture_limit_bytes);
-    Capture err_capture(spec.stderr_path, spec.capture_limit_bytes);
+namespace {
 
+// The child in its own process group, stdin from /dev/null, stdout and stderr into the pipes,
+// default signal dispositions and an empty mask whatever detaudit's own are. 0 or the errno.
+int spawn_in_own_group(const ProcessSpec& spec, int out_fd, int err_fd, pid_t& pid, std::string& searched) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
-    posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
+    posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
     if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    // Its own process group, so a timeout kills everything it started; default signal
-    // dispositions and an empty mask, whatever detaudit's own are.
+    // Its own process group, so a timeout kills everything it started.
     posix_spawnattr_setpgroup(&attr, 0);
     sigset_t empty, defaults;
     sigemptyset(&empty);
@@ -276,35 +263,30 @@ ProcessResult run_process(const ProcessSpec& spec) {
     std::vector<std::string> argv = spec.argv;
     std::vector<std::string> env = environment_for(spec);
     std::vector<char*> argv_p = pointers(argv), env_p = pointers(env);
-    std::string searched;
     const std::optional<std::string> program = find_program(spec.argv[0], env, searched);
-    pid_t pid = -1;
-    const auto start = Clock::now();
-    const int spawn_error = program ? ::posix_spawn(&pid, program->c_str(), &actions, &attr, argv_p.data(), env_p.data())
-                                    : ENOENT;
-    if (spawn_error == 0) g_running_group.store(pid);
+    const int error = program ? ::posix_spawn(&pid, program->c_str(), &actions, &attr, argv_p.data(), env_p.data())
+                              : ENOENT;
+    if (error == 0) g_running_group.store(pid);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    out_write.reset();
-    err_write.reset();
-    if (spawn_error != 0) {
-        result.end = ProcessResult::End::not_started;
-        result.start_error = spawn_error == ENOENT ? "no such program \"" + spec.argv[0] + "\"" +
-                                                         (searched.empty() ? "" : " on PATH (" + searched + ")")
-                             : spawn_error == EACCES ? "\"" + spec.argv[0] + "\" is not executable (permission denied)"
-                                                     : os_error("\"" + spec.argv[0] + "\"", spawn_error);
-        out_capture.finish();
-        err_capture.finish();
-        return result;
-    }
-    ::fcntl(out_read.get(), F_SETFL, O_NONBLOCK);
-    ::fcntl(err_read.get(), F_SETFL, O_NONBLOCK);
+    return error;
+}
 
-    const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(spec.timeout_s));
-    bool out_open = true, err_open = true, exited = false;
-    Pipes pipes{out_read.get(), err_read.get(), out_open, err_open, out_capture, err_capture};
+std::string describe_spawn_error(const ProcessSpec& spec, int error, const std::string& searched) {
+    if (error == ENOENT)
+        return "no such program \"" + spec.argv[0] + "\"" + (searched.empty() ? "" : " on PATH (" + searched + ")");
+    if (error == EACCES) return "\"" + spec.argv[0] + "\" is not executable (permission denied)";
+    return os_error("\"" + spec.argv[0] + "\"", error);
+}
+
+// Reads both pipes until they close and the child has exited, the deadline passes or Ctrl-C
+// comes (result.end then says which); returns whether the exit was seen. The group is killed
+// either way, and what it wrote last is drained.
+bool pump_until_exit(const ProcessSpec& spec, pid_t pid, Clock::time_point deadline, Pipes& pipes,
+                     ProcessResult& result) {
+    bool exited = false;
     std::optional<Clock::time_point> drain_until;
-    while (out_open || err_open) {
+    while (pipes.out_open || pipes.err_open) {
         if (!exited && has_exited(pid)) {
             exited = true;
             kill_leftovers(pid);
@@ -340,22 +322,68 @@ ProcessResult run_process(const ProcessSpec& spec) {
         kill_leftovers(pid);
         // What it wrote just before (often where it hung) is still in the pipes.
         const auto drain_end = Clock::now() + std::chrono::milliseconds(200);
-        while ((out_open || err_open) && Clock::now() < drain_end && pipes.poll_once()) {
+        while ((pipes.out_open || pipes.err_open) && Clock::now() < drain_end && pipes.poll_once()) {
         }
     }
+    return exited;
+}
+
+// How it ended, from the wait status, unless a timeout or Ctrl-C already said so.
+void record_end(int status, ProcessResult& result) {
+    if (result.end != ProcessResult::End::not_started) return;
+    if (WIFEXITED(status)) {
+        result.end = ProcessResult::End::exited;
+        result.exit_status = WEXITSTATUS(status);
+    } else {
+        result.end = ProcessResult::End::signalled;
+        result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    }
+}
+
+} // namespace
+
+ProcessResult run_process(const ProcessSpec& spec) {
+    become_child_subreaper();
+    // A parent that left SIGCHLD ignored makes the kernel reap children at once: exits could not
+    // be waited for. detaudit waits for its own children.
+    struct sigaction chld {};
+    chld.sa_handler = SIG_DFL;
+    sigemptyset(&chld.sa_mask);
+    ::sigaction(SIGCHLD, &chld, nullptr);
+    ProcessResult result;
+    int out_pipe[2], err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::runtime, os_error("pipe", errno));
+    Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::runtime, os_error("pipe", errno));
+    Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
+    Capture out_capture(spec.stdout_path, spec.capture_limit_bytes);
+    Capture err_capture(spec.stderr_path, spec.capture_limit_bytes);
+
+    pid_t pid = -1;
+    std::string searched;
+    const auto start = Clock::now();
+    const int spawn_error = spawn_in_own_group(spec, out_write.get(), err_write.get(), pid, searched);
+    out_write.reset();
+    err_write.reset();
+    if (spawn_error != 0) {
+        result.end = ProcessResult::End::not_started;
+        result.start_error = describe_spawn_error(spec, spawn_error, searched);
+        out_capture.finish();
+        err_capture.finish();
+        return result;
+    }
+    ::fcntl(out_read.get(), F_SETFL, O_NONBLOCK);
+    ::fcntl(err_read.get(), F_SETFL, O_NONBLOCK);
+
+    const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(spec.timeout_s));
+    bool out_open = true, err_open = true;
+    Pipes pipes{out_read.get(), err_read.get(), out_open, err_open, out_capture, err_capture};
+    pump_until_exit(spec, pid, deadline, pipes, result);
     const int status = reap(pid);
     g_running_group.store(0);
     kill_and_reap_descendants(k_reap_grace_s);
     result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-    if (result.end == ProcessResult::End::not_started) {
-        if (WIFEXITED(status)) {
-            result.end = ProcessResult::End::exited;
-            result.exit_status = WEXITSTATUS(status);
-        } else {
-            result.end = ProcessResult::End::signalled;
-            result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-        }
-    }
+    record_end(status, result);
     out_capture.finish();
     err_capture.finish();
     result.stdout_bytes = out_capture.total();
