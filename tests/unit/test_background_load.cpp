@@ -72,29 +72,34 @@ TEST_CASE("cpu load: one busy thread per usable CPU while it runs, none after st
 TEST_CASE("memory load: the buffer is resident while it runs and returned after stop") {
     const std::size_t tasks_before = task_count();
     const std::size_t resident_before = resident_bytes();
+    std::size_t resident_during = 0;
     {
         BackgroundLoad load({LoadKind::memory, 3, k_test_buffer});
         CHECK(load.thread_count() == 3);
         CHECK(task_count() == tasks_before + 3);
         CHECK(load.buffer_bytes() == k_test_buffer);
-        CHECK(resident_bytes() >= resident_before + k_test_buffer);
         CHECK(worked(load)); // a thread streamed its whole slice at least once
+        resident_during = resident_bytes();
+        CHECK(resident_during >= resident_before + k_test_buffer);
     }
     CHECK(task_count() == tasks_before);
-    // Returned to the system, not kept by an allocator: within a few pages of where it started.
-    CHECK(resident_bytes() < resident_before + k_test_buffer / 8);
+    // Returned to the system, not kept by an allocator: the whole buffer left the resident set
+    // (thread stacks and a sanitizer's own bookkeeping may leave a few pages either way).
+    CHECK(resident_bytes() + k_test_buffer * 7 / 8 <= resident_during);
 }
 
 TEST_CASE("an exception unwinding through a running load stops its threads and frees its memory") {
     const std::size_t tasks_before = task_count();
-    const std::size_t resident_before = resident_bytes();
+    std::size_t resident_during = 0;
     try {
         BackgroundLoad cpu({LoadKind::cpu, 2, 0});
         BackgroundLoad memory({LoadKind::memory, 2, k_test_buffer});
         REQUIRE(task_count() == tasks_before + 4);
+        REQUIRE(worked(memory));
+        resident_during = resident_bytes();
         throw std::runtime_error("a run failed");
     } catch (const std::runtime_error&) {
     }
     CHECK(task_count() == tasks_before);
-    CHECK(resident_bytes() < resident_before + k_test_buffer / 8);
+    CHECK(resident_bytes() + k_test_buffer * 7 / 8 <= resident_during);
 }
