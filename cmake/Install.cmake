@@ -83,6 +83,9 @@ endif()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# OpenBLAS and libzip are opened with dlopen (kernels/cpu/blas_library.cpp, lib/io/zip_library.cpp),
+# so dpkg-shlibdeps cannot see them: the packages their shlibs files name, stated here.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0, libzip4 (>= 1.7.3)")
 # Traced exec operations and the example programs run Debian's Python with numpy (PyTorch for two).
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-numpy, python3-torch")
 set(CPACK_STRIP_FILES ON)

@@ -7,7 +7,8 @@
 #   bin/        detaudit, detaudit_gpu_tests (tests/gpu), bench_cuda; RPATH $ORIGIN/../lib
 #   lib/detaudit/libdetaudit_cuda.so   the CUDA plugin detaudit loads for cuda cells; RPATH $ORIGIN/..
 #   lib/        every shared library they load that is neither glibc nor the CUDA driver or
-#               toolkit (found by walking ldd): fmt, zip, xxhash, OpenBLAS, gfortran, gomp, ...
+#               toolkit (found by walking ldd, plus OpenBLAS and libzip, which detaudit
+#               opens with dlopen, and their closure): fmt, zip, xxhash, OpenBLAS, gfortran, gomp, ...
 #   scenarios/  the example scenarios and their programs
 #   run-gpu-checks.sh, README.md (docs/gpu-validation.md), MANIFEST.txt, build-env.json
 # MANIFEST.txt and build-env.json record what it was built with: the cuBLAS and cuRAND versions
@@ -70,6 +71,22 @@ for program in "$stage"/bin/* "$plugin"; do
         chmod 0644 "$stage/lib/$soname"
         copied[$soname]=$(readlink -f "$path")
     done < <(ldd "$program")
+done
+# Libraries detaudit opens with dlopen, which ldd cannot see (kernels/cpu/blas_library.cpp,
+# lib/io/zip_library.cpp): found where the loader's cache puts them, copied with their closure.
+for soname in libopenblas.so.0 libzip.so.4; do
+    path=$(/sbin/ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ {print $NF; exit}')
+    [[ -n $path ]] || { missing+=" $soname (opened by detaudit with dlopen)"; continue; }
+    while read -r dep arrow dep_path _; do
+        [[ $arrow == "=>" && $dep_path != "not" ]] || continue
+        is_system_library "$dep" || [[ -n ${copied[$dep]:-} ]] && continue
+        cp -L "$dep_path" "$stage/lib/$dep"
+        chmod 0644 "$stage/lib/$dep"
+        copied[$dep]=$(readlink -f "$dep_path")
+    done < <(ldd "$path")
+    cp -L "$path" "$stage/lib/$soname"
+    chmod 0644 "$stage/lib/$soname"
+    copied[$soname]=$(readlink -f "$path")
 done
 [[ -z $missing ]] || { echo "bundle.sh: libraries not found on this machine:$missing" >&2; exit 1; }
 # Debian's libraries are stripped already; this removes what is left (symbol tables of static

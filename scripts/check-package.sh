@@ -47,6 +47,10 @@ echo "$(basename "$deb"): $(stat -c %s "$deb") bytes; Depends: $depends"
 if grep -Eiq 'cuda|cublas|curand|nvidia' <<<"$depends"; then
     fail "the Depends line names a CUDA package: $depends"
 fi
+# OpenBLAS and libzip are dlopen'ed, so shlibdeps cannot find them: the explicit dependencies.
+for package in libopenblas0 libzip4; do
+    grep -Eq "(^|, )$package(\$|[ ,])" <<<"$depends" || fail "the Depends line lacks $package: $depends"
+done
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
 for path in ./usr/bin/detaudit ./usr/share/man/man1/detaudit.1 ./usr/share/bash-completion/completions/detaudit \
             ./usr/share/detaudit/scenarios/quickstart.json ./usr/share/detaudit/python/detaudit_trace.py \

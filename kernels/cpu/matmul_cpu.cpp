@@ -8,7 +8,7 @@
 #include <new>
 #include <stdexcept>
 #include <vector>
-#include <cblas.h>
+#include "blas_library.hpp"
 #include <omp.h>
 #include "../common/matmul_order.hpp"
 #include "vector_clones.hpp"
@@ -321,18 +321,23 @@ template <typename T>
 void matmul_blas(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k,
                  const CpuSettings& s) {
     const int mi = blas_size(m), ni = blas_size(n), ki = blas_size(k);
-    openblas_set_num_threads(s.threads);
+    const BlasLibrary& blas = blas_library();
+    blas.set_num_threads(s.threads);
     if constexpr (sizeof(T) == 4)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mi, ni, ki, 1.0f, a, ki, b, ni, 0.0f,
+        blas.sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mi, ni, ki, 1.0f, a, ki, b, ni, 0.0f,
                     c, ni);
     else
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mi, ni, ki, 1.0, a, ki, b, ni, 0.0,
+        blas.dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, mi, ni, ki, 1.0, a, ki, b, ni, 0.0,
                     c, ni);
 }
 
 BlasInfo blas_info() {
-    return {"OpenBLAS", openblas_get_config(), openblas_get_corename(),
-            std::to_string(openblas_get_num_threads())};
+    try {
+        const BlasLibrary& blas = blas_library();
+        return {"OpenBLAS", blas.get_config(), blas.get_corename(), std::to_string(blas.get_num_threads())};
+    } catch (const std::runtime_error& e) {
+        return {"OpenBLAS", std::string("unavailable: ") + e.what(), "", ""};
+    }
 }
 
 #define DETAUDIT_INSTANTIATE_MATMUL(T)                                                             \

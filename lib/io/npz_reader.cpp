@@ -1,9 +1,9 @@
 #include <memory>
 #include <set>
 #include <string_view>
-#include <zip.h>
 #include "npy_internal.hpp"
 #include "npy_reader.hpp"
+#include "zip_library.hpp"
 
 namespace detaudit {
 namespace {
@@ -19,7 +19,7 @@ public:
         : m_file(file), m_label(std::move(label)) {
         size = declared_size;
     }
-    ~ZipMemberSource() override { zip_fclose(m_file); }
+    ~ZipMemberSource() override { zip_library().fclose(m_file); }
     ZipMemberSource(const ZipMemberSource&) = delete;
     ZipMemberSource& operator=(const ZipMemberSource&) = delete;
 
@@ -28,7 +28,7 @@ public:
         while (total < n) {
             // zip_fread takes a 64-bit count; stay well inside it per call.
             const std::size_t want = std::min<std::size_t>(n - total, std::size_t{1} << 30);
-            const zip_int64_t got = zip_fread(m_file, dst + total, want);
+            const zip_int64_t got = zip_library().fread(m_file, dst + total, want);
             if (got < 0) fail(m_label, std::string("cannot read: ") + zip_strerror_of_file());
             if (got == 0) break;
             total += static_cast<std::size_t>(got);
@@ -44,34 +44,34 @@ public:
     }
 
 private:
-    const char* zip_strerror_of_file() { return zip_error_strerror(zip_file_get_error(m_file)); }
+    const char* zip_strerror_of_file() { return zip_library().error_strerror(zip_library().file_get_error(m_file)); }
     zip_file_t* m_file;
     std::string m_label;
 };
 
 struct ZipCloser {
-    void operator()(zip_t* z) const { zip_discard(z); } // read-only: nothing to write back
+    void operator()(zip_t* z) const { zip_library().discard(z); } // read-only: nothing to write back
 };
 
 std::string zip_error_text(int code) {
     zip_error_t error;
-    zip_error_init_with_code(&error, code);
-    std::string text = zip_error_strerror(&error);
-    zip_error_fini(&error);
+    zip_library().error_init_with_code(&error, code);
+    std::string text = zip_library().error_strerror(&error);
+    zip_library().error_fini(&error);
     return text;
 }
 
 // The .npy members of an open archive, in archive order; `path` names the archive in errors.
 std::vector<NamedBuffer> npz_members(zip_t* archive, const std::string& path) {
-    const zip_int64_t entries = zip_get_num_entries(archive, 0);
+    const zip_int64_t entries = zip_library().get_num_entries(archive, 0);
     std::vector<NamedBuffer> out;
     std::set<std::string> names;
     for (zip_int64_t i = 0; i < entries; ++i) {
         const auto index = static_cast<zip_uint64_t>(i);
         zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat_index(archive, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
-            fail(path, "cannot read member " + std::to_string(i) + ": " + zip_strerror(archive));
+        zip_library().stat_init(&st);
+        if (zip_library().stat_index(archive, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
+            fail(path, "cannot read member " + std::to_string(i) + ": " + zip_library().strerror(archive));
         const std::string member = st.name;
         if (!member.empty() && member.back() == '/') continue; // a directory entry
         // The name is whatever bytes the archive holds: control characters (a newline) would
@@ -85,8 +85,8 @@ std::vector<NamedBuffer> npz_members(zip_t* archive, const std::string& path) {
         if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size < st.size / k_max_deflate_ratio)
             fail(label, "corrupt archive: " + std::to_string(st.size) + " bytes claimed from " +
                             std::to_string(st.comp_size) + " compressed bytes");
-        zip_file_t* file = zip_fopen_index(archive, index, 0);
-        if (!file) fail(label, std::string("cannot open the member: ") + zip_strerror(archive));
+        zip_file_t* file = zip_library().fopen_index(archive, index, 0);
+        if (!file) fail(label, std::string("cannot open the member: ") + zip_library().strerror(archive));
         ZipMemberSource src(file, label, st.size);
         Buffer buffer = load(src, label);
         src.drain();
@@ -100,7 +100,7 @@ std::vector<NamedBuffer> npz_members(zip_t* archive, const std::string& path) {
 std::vector<NamedBuffer> read_npz(const std::string& path) {
     open_file(path, nullptr); // the same messages as .npy for missing files and directories
     int code = 0;
-    std::unique_ptr<zip_t, ZipCloser> archive(zip_open(path.c_str(), ZIP_RDONLY, &code));
+    std::unique_ptr<zip_t, ZipCloser> archive(zip_library().open(path.c_str(), ZIP_RDONLY, &code));
     if (!archive) fail(path, "not a readable .npz (zip) archive: " + zip_error_text(code));
     return npz_members(archive.get(), path);
 }
@@ -110,23 +110,23 @@ std::vector<NamedBuffer> parse_npz(std::span<const std::byte> bytes, const std::
     // read_npz does), while an empty archive (np.savez with no arrays) holds its 22-byte directory.
     if (bytes.empty()) fail(label, "not a readable .npz (zip) archive: " + zip_error_text(ZIP_ER_NOZIP));
     zip_error_t error;
-    zip_error_init(&error);
+    zip_library().error_init(&error);
     // The source only borrows the bytes (freep = 0); zip_open_from_source takes the source over
     // when it succeeds, and leaves it to us when it fails.
-    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+    zip_source_t* source = zip_library().source_buffer_create(bytes.data(), bytes.size(), 0, &error);
     if (!source) {
-        const std::string text = zip_error_strerror(&error);
-        zip_error_fini(&error);
+        const std::string text = zip_library().error_strerror(&error);
+        zip_library().error_fini(&error);
         fail(label, "cannot read the archive: " + text);
     }
-    std::unique_ptr<zip_t, ZipCloser> archive(zip_open_from_source(source, ZIP_RDONLY, &error));
+    std::unique_ptr<zip_t, ZipCloser> archive(zip_library().open_from_source(source, ZIP_RDONLY, &error));
     if (!archive) {
-        zip_source_free(source);
-        const std::string text = zip_error_strerror(&error);
-        zip_error_fini(&error);
+        zip_library().source_free(source);
+        const std::string text = zip_library().error_strerror(&error);
+        zip_library().error_fini(&error);
         fail(label, "not a readable .npz (zip) archive: " + text);
     }
-    zip_error_fini(&error);
+    zip_library().error_fini(&error);
     return npz_members(archive.get(), label);
 }
 
