@@ -13,6 +13,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,19 @@ def run(args, env=None, timeout=DEFAULT_TIMEOUT_S, cwd=None):
     p = subprocess.run([BINARY] + args, capture_output=True, text=True, env=env or clean_env(),
                        timeout=timeout, cwd=cwd or SOURCE_DIR)
     return Result(args, p.returncode, p.stdout, p.stderr, time.monotonic() - start)
+
+
+def loaded_libraries(args, env):
+    """Runs detaudit; its exit code and the shared objects the loader initialised (LD_DEBUG=libs)."""
+    p = subprocess.run([BINARY] + args, capture_output=True, text=True, env=dict(env, LD_DEBUG="libs"),
+                       timeout=DEFAULT_TIMEOUT_S, cwd=SCRATCH_DIR)
+    return p.returncode, {os.path.basename(path) for path in re.findall(r"calling init: (\S+)", p.stderr)}
+
+
+def needed_libraries():
+    """The binary's DT_NEEDED entries and readelf's text (for failure messages)."""
+    dynamic = subprocess.run(["readelf", "-d", BINARY], capture_output=True, text=True, check=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[(.*)\]", dynamic), dynamic
 
 
 def source_path(*parts):

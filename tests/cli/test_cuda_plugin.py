@@ -18,12 +18,6 @@ def cuda_compiled():
     return "cuda" in cc.run(["--version"]).stdout.split("backends:", 1)[-1]
 
 
-def mapped_libraries(args, env):
-    """The shared objects the loader initialised while detaudit ran (LD_DEBUG=libs)."""
-    p = subprocess.run([cc.BINARY] + args, capture_output=True, text=True, env=dict(env, LD_DEBUG="libs"),
-                       timeout=cc.DEFAULT_TIMEOUT_S, cwd=cc.SCRATCH_DIR)
-    return p.returncode, {os.path.basename(path) for path in re.findall(r"calling init: (\S+)", p.stderr)}
-
 
 def away_from_the_toolkit(**extra):
     """No CUDA directory on the loader's path, and the plugin made unloadable."""
@@ -45,8 +39,7 @@ def cuda_scenario():
 
 class NoCudaLinked(unittest.TestCase):
     def test_binary_needs_no_cuda_library(self):
-        dynamic = subprocess.run(["readelf", "-d", cc.BINARY], capture_output=True, text=True, check=True).stdout
-        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.*)\]", dynamic)
+        needed, dynamic = cc.needed_libraries()
         self.assertIn("libc.so.6", needed)
         self.assertEqual([n for n in needed if CUDA_LIBRARY.match(n)], [], dynamic)
         ldd = subprocess.run(["ldd", cc.BINARY], capture_output=True, text=True).stdout
@@ -56,7 +49,7 @@ class NoCudaLinked(unittest.TestCase):
         path = cc.write_json(os.path.join(cc.SCRATCH_DIR, "cpu.json"), cpu_scenario())
         for args in (["--version"], ["run", path, "--quiet"]):
             with self.subTest(args=args):
-                rc, mapped = mapped_libraries(args, cc.clean_env())
+                rc, mapped = cc.loaded_libraries(args, cc.clean_env())
                 self.assertEqual(rc, cc.EXIT_OK)
                 self.assertIn("libstdc++.so.6", mapped)
                 self.assertEqual([n for n in mapped if CUDA_LIBRARY.match(n) or "detaudit_cuda" in n], [])

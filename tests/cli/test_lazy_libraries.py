@@ -23,17 +23,10 @@ def scenario():
                            {"id": "sum", "op": "reduce", "algorithm": "pairwise", "n": 4096}]}
 
 
-def loaded_libraries(args, env):
-    """Shared objects the loader initialised while detaudit ran (LD_DEBUG=libs), with the exit code."""
-    p = subprocess.run([cc.BINARY] + args, capture_output=True, text=True, env=dict(env, LD_DEBUG="libs"),
-                       timeout=cc.DEFAULT_TIMEOUT_S, cwd=cc.SCRATCH_DIR)
-    return p.returncode, {os.path.basename(path) for path in re.findall(r"calling init: (\S+)", p.stderr)}
-
 
 class LazyLibraries(unittest.TestCase):
     def test_binary_links_neither(self):
-        dynamic = subprocess.run(["readelf", "-d", cc.BINARY], capture_output=True, text=True, check=True).stdout
-        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.*)\]", dynamic)
+        needed, dynamic = cc.needed_libraries()
         self.assertIn("libc.so.6", needed)
         self.assertEqual([n for n in needed if LAZY.match(n)], [], dynamic)
 
@@ -41,7 +34,7 @@ class LazyLibraries(unittest.TestCase):
         path = cc.write_json(os.path.join(cc.SCRATCH_DIR, "lazy.json"), scenario())
         for args in (["--version"], ["validate", path], ["ops"]):
             with self.subTest(args=args):
-                rc, loaded = loaded_libraries(args, cc.clean_env())
+                rc, loaded = cc.loaded_libraries(args, cc.clean_env())
                 self.assertEqual(rc, cc.EXIT_OK)
                 self.assertIn("libstdc++.so.6", loaded)
                 self.assertEqual([n for n in loaded if LAZY.match(n)], [])
@@ -49,7 +42,7 @@ class LazyLibraries(unittest.TestCase):
     def test_a_run_loads_it_and_reports_it(self):
         path = cc.write_json(os.path.join(cc.SCRATCH_DIR, "lazy-run.json"), scenario())
         report = os.path.join(cc.SCRATCH_DIR, "lazy-run-report.json")
-        rc, loaded = loaded_libraries(["run", path, "--quiet", "--json", report], cc.clean_env())
+        rc, loaded = cc.loaded_libraries(["run", path, "--quiet", "--json", report], cc.clean_env())
         self.assertEqual(rc, cc.EXIT_OK)
         self.assertIn("libopenblas.so.0", loaded)
         data = cc.load_json(report)
@@ -75,7 +68,7 @@ class LazyLibraries(unittest.TestCase):
 
     def test_compare_of_archives_loads_libzip(self):
         a, b = write_archives("lazy")
-        rc, loaded = loaded_libraries(["compare", a, b], cc.clean_env())
+        rc, loaded = cc.loaded_libraries(["compare", a, b], cc.clean_env())
         self.assertEqual(rc, cc.EXIT_EXPECTATION_FAILED)  # one element differs
         self.assertIn("libzip.so.4", loaded)
         self.assertEqual([n for n in loaded if n.startswith("libopenblas")], [])
