@@ -75,12 +75,11 @@ SpooledArray spool_bytes(int fd, const std::string& name, const std::string& pat
     return writer.finish();
 }
 
-// A C-order .npy streamed into a spool file (little-endian, as read_elements gives it); a
-// Fortran-order array of two or more dimensions is transposed whole, as read_npy does.
-void spool_npy(const std::string& path, const std::string& name, OutputSink& sink) {
-    NpyFileReader reader(path);
+// A C-order array (a .npy file or an .npz member) streamed into a spool file (little-endian, as
+// read_elements gives it); a Fortran-order array of two or more dimensions is transposed whole.
+void spool_array(NpyFileReader& reader, const std::string& name, OutputSink& sink) {
     if (!reader.c_order()) {
-        sink.add(name, read_npy(path));
+        sink.add(name, reader.read_all());
         return;
     }
     SpoolWriter writer(sink.next_path(), reader.dtype(), reader.shape());
@@ -116,7 +115,12 @@ void read_output(int out_fd, const std::string& name, OutputSink& out) {
             else
                 for (auto& member : parse_npz(span, path)) out.add(name + ":" + member.name, std::move(member.buffer));
         } else if (npy && out.spooling()) {
-            spool_npy(path, name, out);
+            NpyFileReader reader(path);
+            spool_array(reader, name, out);
+        } else if (out.spooling()) {
+            for_each_npz_member(path, [&](const std::string& member, NpyFileReader& reader) {
+                spool_array(reader, name + ":" + member, out);
+            });
         } else if (npy) {
             out.add(name, read_npy(path));
         } else {

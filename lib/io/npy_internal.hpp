@@ -83,5 +83,7 @@ std::string without_control_characters(std::string text);
 
 // The header, then the whole array in C order and native byte order.
 Buffer load(Source& src, const std::string& label);
+// The same once the header `h` has been read.
+Buffer load_data(Source& src, const NpyHeader& h, const std::string& label);
 
 } // namespace detaudit::npy_detail

@@ -57,8 +57,9 @@ Buffer allocate(const NpyHeader& h, const std::string& label) {
 
 } // namespace
 
-Buffer load(Source& src, const std::string& label) {
-    const NpyHeader h = read_header(src, label);
+Buffer load(Source& src, const std::string& label) { return load_data(src, read_header(src, label), label); }
+
+Buffer load_data(Source& src, const NpyHeader& h, const std::string& label) {
     const std::size_t width = dtype_size(h.dtype);
     const bool transpose = needs_transpose(h);
 
@@ -88,14 +89,17 @@ Buffer read_npy(const std::string& path) {
 }
 
 struct NpyFileReader::State {
-    FileSource src;
+    std::unique_ptr<Source> src;
     NpyHeader header;
     std::string path;
     std::size_t position = 0; // elements read so far
 };
 
-NpyFileReader::NpyFileReader(const std::string& path) : m(new State{FileSource(path), {}, path, 0}) {
-    m->header = read_header(m->src, path);
+NpyFileReader::NpyFileReader(const std::string& path) : NpyFileReader(std::make_unique<FileSource>(path), path) {}
+
+NpyFileReader::NpyFileReader(std::unique_ptr<Source> src, std::string label)
+    : m(new State{std::move(src), {}, std::move(label), 0}) {
+    m->header = read_header(*m->src, m->path);
 }
 NpyFileReader::~NpyFileReader() = default;
 
@@ -107,13 +111,19 @@ bool NpyFileReader::c_order() const { return !needs_transpose(m->header); }
 std::size_t NpyFileReader::read_elements(std::byte* dst, std::size_t count) {
     const NpyHeader& h = m->header;
     const std::size_t n = std::min(count, h.elements - m->position), width = dtype_size(h.dtype);
-    const std::size_t got = read_exactly(m->src, dst, n * width);
+    const std::size_t got = read_exactly(*m->src, dst, n * width);
     // The size was checked against the header when the file was opened: it shrank since.
     if (got < n * width)
         fail(m->path, "truncated data: the file ended " + std::to_string(n * width - got) + " bytes early while it was read");
     if (h.big_endian) swap_bytes(dst, n * width, is_complex(h.dtype) ? width / 2 : width);
     m->position += n;
     return n;
+}
+
+Buffer NpyFileReader::read_all() {
+    if (m->position != 0) fail(m->path, "read_all after read_elements"); // a caller's bug, said plainly
+    m->position = m->header.elements;
+    return load_data(*m->src, m->header, m->path);
 }
 
 ArrayFileKind sniff_array_file(const std::string& path) {

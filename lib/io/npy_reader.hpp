@@ -2,6 +2,7 @@
 // little-endian elements in C order, whatever byte order and memory order the file used.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -9,6 +10,10 @@
 #include "common/buffer.hpp"
 
 namespace detaudit {
+
+namespace npy_detail {
+class Source;
+}
 
 struct NamedBuffer {
     std::string name; // an .npz member's name without ".npy"
@@ -26,13 +31,22 @@ Buffer read_npy(const std::string& path);
 std::vector<NamedBuffer> read_npz(const std::string& path);
 // A whole .npz archive already in memory (the bytes are only borrowed); `label` names it.
 std::vector<NamedBuffer> parse_npz(std::span<const std::byte> bytes, const std::string& label);
+// The members of an .npz file one at a time, in archive order, each as a reader of its elements,
+// so that no member is held whole unless the visitor asks for it (read_all). The visitor gets the
+// member's name without ".npy"; each member's CRC is checked after its visit.
+class NpyFileReader;
+using NpzMemberVisitor = std::function<void(const std::string& name, NpyFileReader& member)>;
+void for_each_npz_member(const std::string& path, const NpzMemberVisitor& visit);
 
-// One .npy file's elements a piece at a time, so that two large files can be compared without
-// holding either (compare/array_files). The constructor reads and checks the header, and that the
-// file holds the data it announces; errors are read_npy's.
+// One .npy file's (or .npz member's) elements a piece at a time, so that two large files can be
+// compared, or an exec output spooled, without holding either (compare/array_files,
+// exec/output_files). The constructor reads and checks the header, and that the source holds the
+// data it announces; errors are read_npy's.
 class NpyFileReader {
 public:
     explicit NpyFileReader(const std::string& path);
+    // Any byte source (an .npz member: for_each_npz_member); `label` names it in errors.
+    NpyFileReader(std::unique_ptr<npy_detail::Source> src, std::string label);
     ~NpyFileReader();
     NpyFileReader(const NpyFileReader&) = delete;
     NpyFileReader& operator=(const NpyFileReader&) = delete;
@@ -45,6 +59,8 @@ public:
     bool c_order() const;
     // The next (up to) `count` elements, little-endian, into `dst`; returns how many (0 at the end).
     std::size_t read_elements(std::byte* dst, std::size_t count);
+    // The whole array in C order (transposed if it was Fortran order); only before read_elements.
+    Buffer read_all();
 
 private:
     struct State;

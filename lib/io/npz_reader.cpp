@@ -61,10 +61,9 @@ std::string zip_error_text(int code) {
     return text;
 }
 
-// The .npy members of an open archive, in archive order; `path` names the archive in errors.
-std::vector<NamedBuffer> npz_members(zip_t* archive, const std::string& path) {
+// Visits the .npy members of an open archive, in archive order; `path` names the archive in errors.
+void visit_members(zip_t* archive, const std::string& path, const NpzMemberVisitor& visit) {
     const zip_int64_t entries = zip_library().get_num_entries(archive, 0);
-    std::vector<NamedBuffer> out;
     std::set<std::string> names;
     for (zip_int64_t i = 0; i < entries; ++i) {
         const auto index = static_cast<zip_uint64_t>(i);
@@ -87,22 +86,37 @@ std::vector<NamedBuffer> npz_members(zip_t* archive, const std::string& path) {
                             std::to_string(st.comp_size) + " compressed bytes");
         zip_file_t* file = zip_library().fopen_index(archive, index, 0);
         if (!file) fail(label, std::string("cannot open the member: ") + zip_library().strerror(archive));
-        ZipMemberSource src(file, label, st.size);
-        Buffer buffer = load(src, label);
-        src.drain();
-        out.push_back({std::move(name), std::move(buffer)});
+        auto source = std::make_unique<ZipMemberSource>(file, label, st.size);
+        ZipMemberSource& member_bytes = *source;
+        NpyFileReader reader(std::move(source), label);
+        visit(name, reader);
+        member_bytes.drain(); // to the end, so that libzip checks the CRC
     }
+}
+
+// Every member whole, in archive order.
+std::vector<NamedBuffer> npz_members(zip_t* archive, const std::string& path) {
+    std::vector<NamedBuffer> out;
+    visit_members(archive, path, [&](const std::string& name, NpyFileReader& member) {
+        out.push_back({name, member.read_all()});
+    });
     return out;
 }
 
-} // namespace
-
-std::vector<NamedBuffer> read_npz(const std::string& path) {
+std::unique_ptr<zip_t, ZipCloser> open_archive(const std::string& path) {
     open_file(path, nullptr); // the same messages as .npy for missing files and directories
     int code = 0;
     std::unique_ptr<zip_t, ZipCloser> archive(zip_library().open(path.c_str(), ZIP_RDONLY, &code));
     if (!archive) fail(path, "not a readable .npz (zip) archive: " + zip_error_text(code));
-    return npz_members(archive.get(), path);
+    return archive;
+}
+
+} // namespace
+
+std::vector<NamedBuffer> read_npz(const std::string& path) { return npz_members(open_archive(path).get(), path); }
+
+void for_each_npz_member(const std::string& path, const NpzMemberVisitor& visit) {
+    visit_members(open_archive(path).get(), path, visit);
 }
 
 std::vector<NamedBuffer> parse_npz(std::span<const std::byte> bytes, const std::string& label) {
