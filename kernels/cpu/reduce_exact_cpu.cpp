@@ -58,24 +58,35 @@ template <typename T> int32_t max_magnitude_high(const T* x, std::size_t n) {
 // Sums of the K pieces of x[i] * scale_a * scale_b (the value scaled so the top bin is
 // [1, 2^bits)). Each step is exact: |y| < 2^bits, y - trunc(y) and products by 2^bits lose
 // nothing. Returns whether some value had bits left below the K pieces (or was NaN, or underflowed
-// to zero when scaled): then the block is summed element-wise instead.
-template <typename T, typename C> bool piece_sums(const T* x, std::size_t n, T scale_a, T scale_b, int64_t (&sums)[C::k_pieces]) {
+// to zero when scaled): then the block is summed element-wise instead. A scale of at least 1
+// cannot take a non-zero value to zero, so only a scale below 1 (k_may_underflow) checks that;
+// the second factor is 1 unless the scale is beyond the largest finite power of two (k_two_step).
+template <typename T, typename C, bool k_two_step, bool k_may_underflow>
+DETAUDIT_HD_HOT bool piece_sums(const T* x, std::size_t n, T scale_a, T scale_b, int64_t (&sums)[C::k_pieces]) {
     constexpr int K = C::k_pieces;
     const T k_bin = T(uint64_t(1) << C::k_bits);
     int64_t s[K] = {};
     int leftover = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        const T scaled = (x[i] * scale_a) * scale_b;
-        T y = scaled;
+        const T scaled = k_two_step ? (x[i] * scale_a) * scale_b : x[i] * scale_a;
+        T y = scaled, rest = scaled;
         for (int k = 0; k < K; ++k) {
             const auto p = static_cast<typename C::piece>(y);
             s[k] += p;
-            y = (y - static_cast<T>(p)) * k_bin;
+            rest = y - static_cast<T>(p);
+            if (k + 1 < K) y = rest * k_bin;
         }
-        leftover |= (y != T(0)) | ((scaled == T(0)) & (x[i] != T(0)));
+        leftover |= rest != T(0);
+        if constexpr (k_may_underflow) leftover |= (scaled == T(0)) & (x[i] != T(0));
     }
     for (int k = 0; k < K; ++k) sums[k] = s[k];
     return leftover != 0;
+}
+template <typename T, typename C>
+DETAUDIT_HD_HOT bool piece_sums(const T* x, std::size_t n, T scale_a, T scale_b, int64_t (&sums)[C::k_pieces]) {
+    if (scale_b != T(1)) return piece_sums<T, C, true, true>(x, n, scale_a, scale_b, sums);
+    return scale_a < T(1) ? piece_sums<T, C, false, true>(x, n, scale_a, scale_b, sums)
+                          : piece_sums<T, C, false, false>(x, n, scale_a, scale_b, sums);
 }
 DETAUDIT_VECTOR_CLONES bool piece_sums_f32(const float* x, std::size_t n, float a, float b, int64_t (&s)[3]) {
     return piece_sums<float, CutF32>(x, n, a, b, s);
