@@ -61,8 +61,9 @@ void run_dtype(const Options& options, Scoreboard& board, int threads, bool seri
         if (!a->uses_threads && !serial_too) continue;
         const auto f = pick<T>(*a);
         timed.push_back(a);
-        ids.push_back(suite.add(std::string(a->name),
-                                [&x, n, settings, f] { do_not_optimize(f(x.data(), n, settings)); }));
+        ids.push_back(suite.add(std::string(a->name), [&x, n, settings, f] {
+            do_not_optimize(f(x.data(), n, settings));
+        }));
     }
     suite.run();
 
@@ -82,11 +83,10 @@ void run_dtype(const Options& options, Scoreboard& board, int threads, bool seri
         // other lines are for information.
         std::optional<Target> target;
         if (name == "reproducible" && (sizeof(T) == 4 || threads == k_threads))
-            target = Target{Target::Kind::at_most,
-                            sizeof(T) == 4 && threads == k_threads ? 1.3 : 1.5};
+            target =
+                Target{Target::Kind::at_most, sizeof(T) == 4 && threads == k_threads ? 1.3 : 1.5};
         // Issue 13: the correctly rounded sum costs at most 3x the fixed-order one at 2 threads.
-        if (name == "exact" && threads == k_threads)
-            target = Target{Target::Kind::at_most, 3.0};
+        if (name == "exact" && threads == k_threads) target = Target{Target::Kind::at_most, 3.0};
         board.line(label, measured, "ratio to anchor 'blocked'", t.min_s / anchor.min_s, target);
     }
 }

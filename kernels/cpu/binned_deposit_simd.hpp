@@ -45,7 +45,8 @@ template <std::size_t L> DETAUDIT_HD_HOT void widen_add(Vec<int64_t, 8>& into, V
         into += __builtin_convertvector(v, Vec<int64_t, 8>);
     } else {
         const auto pair = reinterpret_cast<Vec<int64_t, 8>>(v);
-        const auto low_up = reinterpret_cast<Vec<int64_t, 8>>(reinterpret_cast<Vec<uint64_t, 8>>(pair) << 32);
+        const auto low_up =
+            reinterpret_cast<Vec<int64_t, 8>>(reinterpret_cast<Vec<uint64_t, 8>>(pair) << 32);
         into += (pair >> 32) + (low_up >> 32); // arithmetic shifts: the high and low int32 lanes
     }
 }
@@ -67,9 +68,9 @@ DETAUDIT_HD_HOT void vector_pieces(typename DepositVectors<T>::VF v, const BinSc
 // The first two pieces only, and what is left below them (zero exactly when the third piece and
 // everything below it is zero): the same operations as vector_pieces up to its last product.
 template <typename T, bool k_two_step>
-DETAUDIT_HD_HOT typename DepositVectors<T>::VF vector_two_pieces(typename DepositVectors<T>::VF v,
-                                                                 const BinScale<T>& s,
-                                                                 typename DepositVectors<T>::VI32 p[2]) {
+DETAUDIT_HD_HOT typename DepositVectors<T>::VF
+vector_two_pieces(typename DepositVectors<T>::VF v, const BinScale<T>& s,
+                  typename DepositVectors<T>::VI32 p[2]) {
     using D = DepositVectors<T>;
     constexpr T k_bin = T(1073741824.0); // 2^30
     typename D::VF y = v * s.first;
@@ -160,7 +161,8 @@ DETAUDIT_HD_HOT BlockScan<T> deposit_at_top(const T* x, std::size_t n, const Bin
             const auto rest_a = vector_two_pieces<T, k_two_step>(a, s, pa);
             const auto rest_b = vector_two_pieces<T, k_two_step>(b, s, pb);
             // Bit patterns ORed: only -0 (sign bit alone, masked below) is a zero that sets a bit.
-            below |= reinterpret_cast<typename D::VB>(rest_a) | reinterpret_cast<typename D::VB>(rest_b);
+            below |=
+                reinterpret_cast<typename D::VB>(rest_a) | reinterpret_cast<typename D::VB>(rest_b);
         }
         // Added as unsigned: the discarded pass over a block with a larger element may wrap.
         using VU32 = Vec<uint32_t, L>;
