@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bench_harness.hpp"
+#include "catalog/catalog.hpp"
 #include "kernels/cpu/reduce_cpu.hpp"
 #include "kernels/cpu/rng_cpu.hpp"
 
@@ -15,32 +16,16 @@ namespace k = detaudit::kernels;
 
 constexpr int k_threads = 2;
 
-struct Algorithm {
-    const char* name;
-    bool parallel; // sequential, pairwise and kahan have no thread count: they run on one thread
-    float (*f32)(const float*, std::size_t, const k::CpuSettings&);
-    double (*f64)(const double*, std::size_t, const k::CpuSettings&);
-};
-
-// The serial algorithms take no settings; these adapters give every algorithm one signature.
-template <typename T, T (*F)(const T*, std::size_t)>
-T serial(const T* x, std::size_t n, const k::CpuSettings&) {
-    return F(x, n);
+// Every reduce algorithm of the catalog that the CPU implements, through the registry the cpu
+// backend uses (so a new algorithm is benched without editing this file); `blocked`, the anchor,
+// first.
+std::vector<const k::CpuReduceKernel*> cpu_algorithms() {
+    std::vector<const k::CpuReduceKernel*> kernels = {k::find_cpu_reduce_kernel("blocked")};
+    for (const std::string& name : detaudit::algorithm_names(*detaudit::find_kind("reduce")))
+        if (const auto* kernel = k::find_cpu_reduce_kernel(name); kernel && name != "blocked")
+            kernels.push_back(kernel);
+    return kernels;
 }
-
-const Algorithm k_algorithms[] = {
-    {"blocked", true, k::reduce_blocked<float>, k::reduce_blocked<double>}, // the anchor: first
-    {"sequential", false, serial<float, k::reduce_sequential<float>>,
-     serial<double, k::reduce_sequential<double>>},
-    {"pairwise", false, serial<float, k::reduce_pairwise<float>>,
-     serial<double, k::reduce_pairwise<double>>},
-    {"kahan", false, serial<float, k::reduce_kahan<float>>,
-     serial<double, k::reduce_kahan<double>>},
-    {"per_thread", true, k::reduce_per_thread<float>, k::reduce_per_thread<double>},
-    {"atomic", true, k::reduce_atomic<float>, k::reduce_atomic<double>},
-    {"reproducible", true, k::reduce_reproducible<float>, k::reduce_reproducible<double>},
-    {"exact", true, k::reduce_exact<float>, k::reduce_exact<double>},
-};
 
 // Uniform in (-1, 1]: mixed signs, so cancellation and the binned sum's sign handling are
 // exercised.
@@ -56,7 +41,7 @@ template <typename T> const char* dtype_name() {
     return sizeof(T) == 4 ? "f32" : "f64";
 }
 
-template <typename T> auto pick(const Algorithm& a) {
+template <typename T> auto pick(const k::CpuReduceKernel& a) {
     if constexpr (sizeof(T) == 4)
         return a.f32;
     else
@@ -70,37 +55,38 @@ void run_dtype(const Options& options, Scoreboard& board, int threads, bool seri
     const std::vector<T> x = make_input<T>(n);
     const k::CpuSettings settings{threads, k::CpuSchedule::static_};
     Suite suite(options.repeats);
-    std::vector<const Algorithm*> timed;
+    std::vector<const k::CpuReduceKernel*> timed;
     std::vector<std::size_t> ids;
-    for (const Algorithm& a : k_algorithms) {
-        if (!a.parallel && !serial_too) continue;
-        const auto f = pick<T>(a);
-        timed.push_back(&a);
-        ids.push_back(
-            suite.add(a.name, [&x, n, settings, f] { do_not_optimize(f(x.data(), n, settings)); }));
+    for (const k::CpuReduceKernel* a : cpu_algorithms()) {
+        if (!a->uses_threads && !serial_too) continue;
+        const auto f = pick<T>(*a);
+        timed.push_back(a);
+        ids.push_back(suite.add(std::string(a->name), [&x, n, settings, f] {
+            do_not_optimize(f(x.data(), n, settings));
+        }));
     }
     suite.run();
 
     const Timing anchor = suite.timing(ids[0]);
     const double bytes = static_cast<double>(n * sizeof(T));
     for (std::size_t i = 0; i < ids.size(); ++i) {
-        const Algorithm& a = *timed[i];
+        const k::CpuReduceKernel& a = *timed[i];
+        const std::string name(a.name);
         const Timing t = suite.timing(ids[i]);
         char label[96], measured[128];
-        std::snprintf(label, sizeof label, "%s %s sum n=2^%d threads=%d", a.name, dtype_name<T>(),
-                      options.log2_n, a.parallel ? threads : 1);
+        std::snprintf(label, sizeof label, "%s %s sum n=2^%d threads=%d", name.c_str(),
+                      dtype_name<T>(), options.log2_n, a.uses_threads ? threads : 1);
         std::snprintf(measured, sizeof measured, "%s  %.1f GB/s", format_timing(t).c_str(),
                       gigabytes_per_second(bytes, t.min_s));
         // Issue 12's targets for the order-independent sum against the fixed-order one: f32 at
         // most 1.3x on the scenarios' 2 threads and 1.5x on one, f64 at most 1.5x on 2 threads;
         // other lines are for information.
         std::optional<Target> target;
-        if (std::string(a.name) == "reproducible" && (sizeof(T) == 4 || threads == k_threads))
-            target = Target{Target::Kind::at_most,
-                            sizeof(T) == 4 && threads == k_threads ? 1.3 : 1.5};
+        if (name == "reproducible" && (sizeof(T) == 4 || threads == k_threads))
+            target =
+                Target{Target::Kind::at_most, sizeof(T) == 4 && threads == k_threads ? 1.3 : 1.5};
         // Issue 13: the correctly rounded sum costs at most 3x the fixed-order one at 2 threads.
-        if (std::string(a.name) == "exact" && threads == k_threads)
-            target = Target{Target::Kind::at_most, 3.0};
+        if (name == "exact" && threads == k_threads) target = Target{Target::Kind::at_most, 3.0};
         board.line(label, measured, "ratio to anchor 'blocked'", t.min_s / anchor.min_s, target);
     }
 }

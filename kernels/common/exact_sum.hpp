@@ -40,7 +40,7 @@ template <int B, int L> DETAUDIT_HD void exact_clear(ExactAccumulator<B, L>& acc
 template <typename T>
 inline constexpr int k_exponent_buckets = int((FloatTraits<T>::k_exp_mask >> FloatTraits<T>::k_mantissa_bits) - 1);
 // The sum of T values: T's whole exponent range, plus 64 spare buckets above it (the CPU's fast
-// path deposits integer limbs at bit positions up to 30 above the largest exponent's).
+// path deposits integer limbs at bit positions up to 50 above the largest exponent's).
 template <typename T>
 using ExactSum = ExactAccumulator<k_exponent_buckets<T> + 64,
                                   1 - FloatTraits<T>::k_exponent_bias - FloatTraits<T>::k_mantissa_bits>;

@@ -37,15 +37,17 @@ template <typename V> DETAUDIT_HD_HOT V load_vector(const void* p) {
     return v;
 }
 
-// int32 lanes widened and added to 8 int64 lanes (16 lanes: both halves).
+// int32 lanes widened and added to 8 int64 lanes (16 lanes: each int64 lane takes the pair of
+// int32 lanes it overlaps, sign-extended by shifts: GCC 12 splits __builtin_convertvector from
+// 8 int32 to 8 int64 into 128-bit pieces, seven instructions where these shifts take three).
 template <std::size_t L> DETAUDIT_HD_HOT void widen_add(Vec<int64_t, 8>& into, Vec<int32_t, L> v) {
     if constexpr (L == 8) {
         into += __builtin_convertvector(v, Vec<int64_t, 8>);
     } else {
-        const Vec<int32_t, 8> lo = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
-        const Vec<int32_t, 8> hi = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
-        into += __builtin_convertvector(lo, Vec<int64_t, 8>) +
-                __builtin_convertvector(hi, Vec<int64_t, 8>);
+        const auto pair = reinterpret_cast<Vec<int64_t, 8>>(v);
+        const auto low_up =
+            reinterpret_cast<Vec<int64_t, 8>>(reinterpret_cast<Vec<uint64_t, 8>>(pair) << 32);
+        into += (pair >> 32) + (low_up >> 32); // arithmetic shifts: the high and low int32 lanes
     }
 }
 
@@ -61,6 +63,22 @@ DETAUDIT_HD_HOT void vector_pieces(typename DepositVectors<T>::VF v, const BinSc
     p[1] = __builtin_convertvector(r1, typename D::VI32);
     const typename D::VF r2 = (r1 - __builtin_convertvector(p[1], typename D::VF)) * k_bin;
     p[2] = __builtin_convertvector(r2, typename D::VI32);
+}
+
+// The first two pieces only, and what is left below them (zero exactly when the third piece and
+// everything below it is zero): the same operations as vector_pieces up to its last product.
+template <typename T, bool k_two_step>
+DETAUDIT_HD_HOT typename DepositVectors<T>::VF
+vector_two_pieces(typename DepositVectors<T>::VF v, const BinScale<T>& s,
+                  typename DepositVectors<T>::VI32 p[2]) {
+    using D = DepositVectors<T>;
+    constexpr T k_bin = T(1073741824.0); // 2^30
+    typename D::VF y = v * s.first;
+    if constexpr (k_two_step) y = y * s.second;
+    p[0] = __builtin_convertvector(y, typename D::VI32);
+    const typename D::VF r1 = (y - __builtin_convertvector(p[0], typename D::VF)) * k_bin;
+    p[1] = __builtin_convertvector(r1, typename D::VI32);
+    return r1 - __builtin_convertvector(p[1], typename D::VF);
 }
 
 // f64 where the CPU converts doubles to int64 in one instruction (AVX-512DQ): the pieces go
@@ -100,18 +118,29 @@ DETAUDIT_HD_HOT void sum_pieces_f64(const double* x, std::size_t vectors, const 
     }
 }
 
-// Deposits x[0, n) at the accumulator's current top (acc.top_bin >= 0) into `limbs`, and returns
-// the largest magnitude's bits in the block; the caller keeps `limbs` only if that fits the top.
-template <typename T, bool k_two_step>
-DETAUDIT_HD_HOT typename FloatTraits<T>::Bits
-deposit_at_top(const T* x, std::size_t n, const BinScale<T>& s, int64_t limbs[3]) {
+// What one pass over a block found: its largest magnitude's bits, and (two-piece pass) whether
+// some element had bits below the second piece, whose third piece the pass did not add.
+template <typename T> struct BlockScan {
+    typename FloatTraits<T>::Bits max_bits;
+    bool bits_below_pieces;
+};
+
+// Deposits x[0, n) at the accumulator's current top (acc.top_bin >= 0) into `limbs` and scans the
+// block; the caller keeps `limbs` only if the largest magnitude fits the top and, for K == 2, no
+// element had bits below the second piece (then every third piece is zero: the limbs are those of
+// the three-piece pass). K == 2 saves a product, a conversion and the third limb's widening adds
+// per vector: f32 data within 2^36 of the block's top bin (the usual case) never needs the third.
+template <typename T, bool k_two_step, int K = 3>
+DETAUDIT_HD_HOT BlockScan<T> deposit_at_top(const T* x, std::size_t n, const BinScale<T>& s,
+                                            int64_t limbs[3]) {
+    static_assert(K == 2 || K == 3, "two or three pieces");
     using D = DepositVectors<T>;
     using Tr = FloatTraits<T>;
     constexpr std::size_t L = D::L;
     typename D::VI64 sums[3] = {};
-    typename D::VB max_bits = {};
+    typename D::VB max_bits = {}, below = {};
     std::size_t i = 0;
-    if constexpr (sizeof(T) == 8) {
+    if constexpr (sizeof(T) == 8 && K == 3) {
         if (has_wide_conversion()) {
             sum_pieces_f64<k_two_step>(x, n / L, s, sums, max_bits);
             i = n / L * L;
@@ -125,34 +154,44 @@ deposit_at_top(const T* x, std::size_t n, const BinScale<T>& s, int64_t limbs[3]
         max_bits = max_bits < abs_a ? abs_a : max_bits;
         max_bits = max_bits < abs_b ? abs_b : max_bits;
         typename D::VI32 pa[3], pb[3];
-        vector_pieces<T, k_two_step>(a, s, pa);
-        vector_pieces<T, k_two_step>(b, s, pb);
+        if constexpr (K == 3) {
+            vector_pieces<T, k_two_step>(a, s, pa);
+            vector_pieces<T, k_two_step>(b, s, pb);
+        } else {
+            const auto rest_a = vector_two_pieces<T, k_two_step>(a, s, pa);
+            const auto rest_b = vector_two_pieces<T, k_two_step>(b, s, pb);
+            // Bit patterns ORed: only -0 (sign bit alone, masked below) is a zero that sets a bit.
+            below |=
+                reinterpret_cast<typename D::VB>(rest_a) | reinterpret_cast<typename D::VB>(rest_b);
+        }
         // Added as unsigned: the discarded pass over a block with a larger element may wrap.
         using VU32 = Vec<uint32_t, L>;
-        for (int j = 0; j < 3; ++j)
+        for (int j = 0; j < K; ++j)
             widen_add<L>(sums[j],
                          reinterpret_cast<typename D::VI32>(reinterpret_cast<VU32>(pa[j]) +
                                                             reinterpret_cast<VU32>(pb[j])));
     }
-    typename FloatTraits<T>::Bits block_max = 0;
-    for (std::size_t l = 0; l < L; ++l)
-        block_max = block_max < max_bits[l] ? max_bits[l] : block_max;
+    BlockScan<T> scan{0, false};
+    for (std::size_t l = 0; l < L; ++l) {
+        scan.max_bits = scan.max_bits < max_bits[l] ? max_bits[l] : scan.max_bits;
+        scan.bits_below_pieces = scan.bits_below_pieces || (below[l] & Tr::k_abs_mask) != 0;
+    }
     for (int j = 0; j < 3; ++j) {
         int64_t total = 0;
         for (std::size_t l = 0; l < 8; ++l)
             total += sums[j][l];
         limbs[j] = total;
     }
-    for (; i < n; ++i) { // fewer than two vectors left
+    for (; i < n; ++i) { // fewer than two vectors left: all three pieces, whatever K
         const auto bits = to_bits(x[i]) & Tr::k_abs_mask;
-        block_max = block_max < bits ? bits : block_max;
+        scan.max_bits = scan.max_bits < bits ? bits : scan.max_bits;
         int32_t p0, p1, p2;
         binned_pieces(k_two_step ? (x[i] * s.first) * s.second : x[i] * s.first, p0, p1, p2);
         limbs[0] += p0;
         limbs[1] += p1;
         limbs[2] += p2;
     }
-    return block_max;
+    return scan;
 }
 
 } // namespace detaudit::kernels::simd

@@ -32,10 +32,19 @@ template <typename T> DETAUDIT_HD_HOT void deposit_block(BinnedAccumulator<T>& a
     using Tr = FloatTraits<T>;
     if (acc.top_bin >= 0) { // the usual case: one pass that also finds the block's largest magnitude
         const BinScale<T> s = bin_scale<T>(acc.top_bin);
-        int64_t limbs[k_limbs];
-        const auto max_bits = s.two_step ? simd::deposit_at_top<T, true>(x, n, s, limbs)
-                                         : simd::deposit_at_top<T, false>(x, n, s, limbs);
-        if (max_bits < Tr::k_exp_mask && bin_of_abs_bits<T>(max_bits) <= acc.top_bin) {
+        int64_t limbs[k_limbs] = {};
+        const auto fits = [&](const simd::BlockScan<T>& scan) {
+            return scan.max_bits < Tr::k_exp_mask && bin_of_abs_bits<T>(scan.max_bits) <= acc.top_bin;
+        };
+        simd::BlockScan<T> scan{0, true};
+        // f32 spans 24 bits: its third piece is nearly always zero, so try two pieces first.
+        if constexpr (sizeof(T) == 4)
+            scan = s.two_step ? simd::deposit_at_top<T, true, 2>(x, n, s, limbs)
+                              : simd::deposit_at_top<T, false, 2>(x, n, s, limbs);
+        if (scan.bits_below_pieces && (sizeof(T) == 8 || fits(scan)))
+            scan = s.two_step ? simd::deposit_at_top<T, true>(x, n, s, limbs)
+                              : simd::deposit_at_top<T, false>(x, n, s, limbs);
+        if (fits(scan)) {
             for (int j = 0; j < k_limbs; ++j) acc.limb[j] += limbs[j];
             return;
         }
@@ -157,14 +166,14 @@ T on_one_thread(const T* x, std::size_t n, const CpuSettings&) {
 
 // The binding of each catalog reduce algorithm the CPU implements: one row per algorithm.
 const CpuReduceKernel k_reduce_kernels[] = {
-    {"sequential", on_one_thread<float, reduce_sequential<float>>, on_one_thread<double, reduce_sequential<double>>},
-    {"pairwise", on_one_thread<float, reduce_pairwise<float>>, on_one_thread<double, reduce_pairwise<double>>},
-    {"kahan", on_one_thread<float, reduce_kahan<float>>, on_one_thread<double, reduce_kahan<double>>},
-    {"blocked", reduce_blocked<float>, reduce_blocked<double>},
-    {"per_thread", reduce_per_thread<float>, reduce_per_thread<double>},
-    {"atomic", reduce_atomic<float>, reduce_atomic<double>},
-    {"reproducible", reduce_reproducible<float>, reduce_reproducible<double>},
-    {"exact", reduce_exact<float>, reduce_exact<double>}, // reduce_exact_cpu.cpp
+    {"sequential", on_one_thread<float, reduce_sequential<float>>, on_one_thread<double, reduce_sequential<double>>, false},
+    {"pairwise", on_one_thread<float, reduce_pairwise<float>>, on_one_thread<double, reduce_pairwise<double>>, false},
+    {"kahan", on_one_thread<float, reduce_kahan<float>>, on_one_thread<double, reduce_kahan<double>>, false},
+    {"blocked", reduce_blocked<float>, reduce_blocked<double>, true},
+    {"per_thread", reduce_per_thread<float>, reduce_per_thread<double>, true},
+    {"atomic", reduce_atomic<float>, reduce_atomic<double>, true},
+    {"reproducible", reduce_reproducible<float>, reduce_reproducible<double>, true},
+    {"exact", reduce_exact<float>, reduce_exact<double>, true}, // reduce_exact_cpu.cpp
 };
 
 } // namespace

@@ -27,6 +27,7 @@ struct CpuReduceKernel {
     std::string_view name;
     float (*f32)(const float* x, std::size_t n, const CpuSettings& settings);
     double (*f64)(const double* x, std::size_t n, const CpuSettings& settings);
+    bool uses_threads; // false: runs on the calling thread whatever settings.threads says
 };
 // The kernel bound to `name`, or nullptr when the CPU has none.
 const CpuReduceKernel* find_cpu_reduce_kernel(std::string_view name);

@@ -185,3 +185,60 @@ TEST_CASE("exact: correctly rounded for every thread count, through the block an
     CHECK(exact->f32(cancel.data(), cancel.size(), k_settings[1]) == -0.9050461f);
     CHECK(reduce_reproducible(cancel.data(), cancel.size(), k_settings[1]) == 0.0f);
 }
+
+TEST_CASE("reproducible f32: blocks that need the third piece give the element-wise deposit's bits") {
+    // The CPU tries two pieces per element first and deposits a block again with three when some
+    // element has bits below the second piece; the scalar deposit (the GPU's) is the reference.
+    std::mt19937 gen(23);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    std::vector<float> x(5 * 8192 + 37);
+    for (auto& v : x) v = uniform(gen);
+    x[100] = 0x1.8p-62f;           // only in the third piece (bin 2 under 1.0's bin 4)
+    x[9000] = -0x1.fffffep-40f;    // straddles the second and third pieces
+    x[9001] = -0.0f;               // a zero whose remainder is -0: needs no third piece
+    x[20000] = 1000.0f;            // raises the top bin in the middle of a block
+    x[20001] = 0x1p-70f;           // below the window once the top is raised: dropped
+    x[30000] = 0x1.000002p-35f;    // its last bit is in the third piece
+    x[x.size() - 1] = 0x1p-61f;    // in the tail after the last full vectors
+    BinnedAccumulator<float> scalar;
+    for (float v : x) binned_deposit(scalar, v);
+    const float expected = binned_finalize(scalar);
+    for (const auto& s : k_settings) CHECK(bits(reduce_reproducible(x.data(), x.size(), s)) == bits(expected));
+    // Values that cancel in pairs (j and 2m - 1 - j), 1 + 2^-24 (a tie: rounds to 1) and 2^-62,
+    // which only the third piece holds and which breaks the tie upwards: dropping it gives 1.
+    const std::size_t m = 3 * 8192;
+    std::vector<float> tie(2 * m);
+    for (std::size_t j = 0; j < m; ++j) tie[2 * m - 1 - j] = -(tie[j] = uniform(gen));
+    tie[5] = 1.0f;
+    tie[2 * m - 1 - 5] = 0.0f;
+    tie.insert(tie.begin() + 12000, 0x1p-24f);
+    tie.insert(tie.begin() + 20000, 0x1p-62f);
+    for (const auto& s : k_settings) CHECK(reduce_reproducible(tie.data(), tie.size(), s) == 1.0f + 0x1p-23f);
+    tie.erase(tie.begin() + 20000);
+    CHECK(reduce_reproducible(tie.data(), tie.size(), k_settings[1]) == 1.0f);
+}
+
+TEST_CASE("exact f64: correctly rounded through the block path and the element path") {
+    const CpuReduceKernel* exact = find_cpu_reduce_kernel("exact");
+    REQUIRE(exact != nullptr);
+    // Integers below 2^45 times 2^-30: the exact sum is an int64 sum (below 2^62), rounded once
+    // by the int64 -> double conversion, an oracle independent of the accumulator.
+    std::mt19937_64 rng(29);
+    std::uniform_int_distribution<int64_t> grid(-(int64_t(1) << 45), int64_t(1) << 45);
+    std::vector<double> x(70001);
+    int64_t total = 0;
+    for (auto& v : x) {
+        const int64_t i = grid(rng);
+        total += i;
+        v = std::ldexp(static_cast<double>(i), -30);
+    }
+    const double expected = std::ldexp(static_cast<double>(total), -30);
+    for (const auto& s : k_settings) CHECK(bits(exact->f64(x.data(), x.size(), s)) == bits(expected));
+    // 1 + 2^-53 is a tie (rounds to 1); 2^-200, far below any piece window, breaks it upwards.
+    std::vector<double> wide = {1.0, 0x1p-53, 0x1p-200};
+    CHECK(exact->f64(wide.data(), wide.size(), k_settings[1]) == 1.0 + 0x1p-52);
+    wide.pop_back();
+    CHECK(exact->f64(wide.data(), wide.size(), k_settings[1]) == 1.0);
+    const std::vector<double> cancel = {-0x1p1000, 0x1p1000, -0.75, 0x1p-1074};
+    CHECK(exact->f64(cancel.data(), cancel.size(), k_settings[0]) == -0.75 + 0x1p-1074);
+}
