@@ -70,41 +70,50 @@ constexpr double k_smallest_normal = __DBL_MIN__;
 // both products are normal numbers (each rounding is off by at most 2^-53 relative).
 constexpr double k_shrink = 1.0 - 0x1p-50;
 
+// Per-lane maxima, and `limit`: max_rel · k_shrink where that is a normal number, else 0.
 struct AbsRel {
-    VD max_abs{}, max_rel{};
+    VD max_abs{}, max_rel{}, limit{};
+    DETAUDIT_BODY_INLINE void set_max_rel(VD m) {
+        max_rel = m;
+        const VD shrunk = m * k_shrink;
+        limit = shrunk >= k_smallest_normal ? shrunk : VD{};
+    }
 };
 
-// abs and rel of W/8 f64 lanes: `valid` lanes have a distance, `rel_valid` ones also a non-zero
-// magnitude (the others count 0). rel only matters where it may exceed the lane's maximum m so
-// far: when abs_diff <= (m · k_shrink) · magnitude (normal products), the exact quotient is below
-// m and so is its rounding, so the lane's maximum cannot change. Vectors where every lane is so
-// bounded skip the division; the rest compute every lane. Every select takes a comparison as its
-// condition, which GCC keeps in vector (mask) registers.
+// abs and rel of W/8 f64 lanes. A lane counts where both values are ordered and unequal: that is
+// where the bits differ and neither is NaN, except ±0 against ∓0, whose abs and rel are 0 and so
+// never raise a maximum. rel only matters where it may exceed the lane's maximum m so far: when
+// abs_diff <= bound = limit · magnitude and bound is a normal number, the exact quotient is below
+// m (two roundings of at most 2^-53 each are less than k_shrink takes off), and so is its
+// rounding. An infinite magnitude makes bound infinite, so it is never taken as bounded. Vectors
+// where every lane is so bounded skip the division; the rest compute every lane. Every select
+// takes a comparison as its condition, which GCC keeps in vector (mask) registers.
 struct Half {
-    VD abs_diff, magnitude;
-    VI64 rel_valid;
+    VD dx, dy, abs_diff, magnitude;
 };
 
 // Adds the lanes' abs to max_abs; returns non-zero lanes where rel may raise max_rel.
-DETAUDIT_BODY_INLINE VD add_abs(VD dx, VD dy, VI64 valid, VI64 rel_valid, AbsRel& acc, Half& h) {
+DETAUDIT_BODY_INLINE VD add_abs(VD dx, VD dy, AbsRel& acc, Half& h) {
     const VD zero{}, one = zero + 1;
+    h.dx = dx;
+    h.dy = dy;
     h.abs_diff = abs_of(dx - dy);
-    acc.max_abs = larger(acc.max_abs, valid != 0 ? h.abs_diff : zero);
     h.magnitude = larger(abs_of(dx), abs_of(dy));
-    h.rel_valid = rel_valid;
-    const VD shrunk = acc.max_rel * k_shrink;
-    const VD bound = shrunk * h.magnitude;
+    const VD counted_abs = dx < dy ? h.abs_diff : zero;
+    acc.max_abs = larger(acc.max_abs, dx > dy ? h.abs_diff : counted_abs);
+    const VD bound = acc.limit * h.magnitude;
     VD needed = h.abs_diff <= bound ? zero : one;
     needed = bound >= k_smallest_normal ? needed : one;
-    needed = shrunk >= k_smallest_normal ? needed : one;
-    needed = k_largest < h.magnitude ? one : needed; // rel is inf there, never bounded
-    return rel_valid != 0 ? needed : zero;
+    needed = bound <= k_largest ? needed : one;
+    const VD counted = dx < dy ? needed : zero;
+    return dx > dy ? needed : counted;
 }
 
 DETAUDIT_BODY_INLINE void add_rel(const Half& h, AbsRel& acc) {
     const VD zero{}, inf = zero + __builtin_inf();
     const VD rel = k_largest < h.magnitude ? inf : h.abs_diff / h.magnitude;
-    acc.max_rel = larger(acc.max_rel, h.rel_valid != 0 ? rel : zero);
+    const VD counted = h.dx < h.dy ? rel : zero;
+    acc.set_max_rel(larger(acc.max_rel, h.dx > h.dy ? rel : counted));
 }
 
 // Lane totals in L lanes of unsigned U, added to RangeTotals at the end of each part.
@@ -167,7 +176,7 @@ template <std::size_t h, typename V> DETAUDIT_BODY_INLINE auto half_of(V v) {
     }
 }
 #if DETAUDIT_FLOAT_STATS_BYTES == 64
-// Under AVX-512 the f32 halves go straight to f64 (vcvtps2pd zmm, vpmovsxdq zmm) where GCC's
+// Under AVX-512 the f32 halves go straight to f64 (vcvtps2pd zmm) where GCC's
 // generic lowering of the half shuffle goes through 128-bit pieces.
 template <std::size_t h> DETAUDIT_BODY_INLINE __m256i upper_or_lower(__m512i v) {
     if constexpr (h == 0) return _mm512_castsi512_si256(v);
@@ -182,14 +191,6 @@ template <typename T, std::size_t h, typename VBits> DETAUDIT_BODY_INLINE VD val
             _mm256_castsi256_ps(upper_or_lower<h>(reinterpret_cast<__m512i>(x)))));
 #endif
     return __builtin_convertvector(half_of<h>(reinterpret_cast<VT>(x)), VD);
-}
-template <std::size_t h, typename VMask> DETAUDIT_BODY_INLINE VI64 mask_of(VMask m) {
-#if DETAUDIT_FLOAT_STATS_BYTES == 64
-    if constexpr (sizeof(m[0]) == 4)
-        return reinterpret_cast<VI64>(
-            _mm512_cvtepi32_epi64(upper_or_lower<h>(reinterpret_cast<__m512i>(m))));
-#endif
-    return __builtin_convertvector(half_of<h>(m), VI64); // sign-extends all-ones lanes
 }
 
 template <typename T>
@@ -210,14 +211,10 @@ DETAUDIT_BODY_INLINE void vector_stats(typename FloatVector<T>::VBits x,
                       reinterpret_cast<VBits>(valid);
     acc.counts.add(reinterpret_cast<VBits>(differ), reinterpret_cast<VBits>(nan_x),
                    reinterpret_cast<VBits>(nan_y), ulp);
-    // A zero magnitude (both ±0) has rel 0, as have lanes without a valid distance.
-    const VSigned rel_valid = valid & (((x | y) & Tr::k_abs_mask) != 0);
     Half h[F::halves];
-    VD needed = add_abs(values_of<T, 0>(x), values_of<T, 0>(y), mask_of<0>(valid),
-                        mask_of<0>(rel_valid), acc.abs_rel[0], h[0]);
+    VD needed = add_abs(values_of<T, 0>(x), values_of<T, 0>(y), acc.abs_rel[0], h[0]);
     if constexpr (F::halves == 2)
-        needed += add_abs(values_of<T, 1>(x), values_of<T, 1>(y), mask_of<1>(valid),
-                          mask_of<1>(rel_valid), acc.abs_rel[1], h[1]);
+        needed += add_abs(values_of<T, 1>(x), values_of<T, 1>(y), acc.abs_rel[1], h[1]);
     if (!any_nonzero(needed)) return;
     for (std::size_t i = 0; i < F::halves; ++i)
         add_rel(h[i], acc.abs_rel[i]);
@@ -231,7 +228,7 @@ template <typename T> void part_stats(const T* a, const T* b, std::size_t n, Ran
     constexpr std::size_t L = F::L;
     F acc;
     for (AbsRel& half : acc.abs_rel) // a known maximum spares the divisions below it
-        half.max_rel += t.max_rel;
+        half.set_max_rel(VD{} + t.max_rel);
     std::size_t i = 0;
     for (; i + L <= n; i += L) {
         const auto x = load<typename F::VBits>(a + i), y = load<typename F::VBits>(b + i);
