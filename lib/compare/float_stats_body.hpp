@@ -179,16 +179,18 @@ template <std::size_t h, typename V> DETAUDIT_BODY_INLINE auto half_of(V v) {
 // Under AVX-512 the f32 halves go straight to f64 (vcvtps2pd zmm) where GCC's
 // generic lowering of the half shuffle goes through 128-bit pieces.
 template <std::size_t h> DETAUDIT_BODY_INLINE __m256i upper_or_lower(__m512i v) {
-    if constexpr (h == 0) return _mm512_castsi512_si256(v);
-    else return _mm512_extracti64x4_epi64(v, 1);
+    if constexpr (h == 0)
+        return _mm512_castsi512_si256(v);
+    else
+        return _mm512_extracti64x4_epi64(v, 1);
 }
 #endif
 template <typename T, std::size_t h, typename VBits> DETAUDIT_BODY_INLINE VD values_of(VBits x) {
     using VT = Vec<T, sizeof(VBits) / sizeof(T)>;
 #if DETAUDIT_FLOAT_STATS_BYTES == 64
     if constexpr (sizeof(T) == 4)
-        return reinterpret_cast<VD>(_mm512_cvtps_pd(
-            _mm256_castsi256_ps(upper_or_lower<h>(reinterpret_cast<__m512i>(x)))));
+        return reinterpret_cast<VD>(
+            _mm512_cvtps_pd(_mm256_castsi256_ps(upper_or_lower<h>(reinterpret_cast<__m512i>(x)))));
 #endif
     return __builtin_convertvector(half_of<h>(reinterpret_cast<VT>(x)), VD);
 }
@@ -206,9 +208,9 @@ DETAUDIT_BODY_INLINE void vector_stats(typename FloatVector<T>::VBits x,
     const VSigned valid = differ & ~nan_x & ~nan_y;
     const VBits kx = key_of<T>(x), ky = key_of<T>(y);
     const VBits down = kx - ky;
-    const VBits ulp = (reinterpret_cast<VSigned>(kx) >= reinterpret_cast<VSigned>(ky) ? down
-                                                                                       : -down) &
-                      reinterpret_cast<VBits>(valid);
+    const VBits ulp =
+        (reinterpret_cast<VSigned>(kx) >= reinterpret_cast<VSigned>(ky) ? down : -down) &
+        reinterpret_cast<VBits>(valid);
     acc.counts.add(reinterpret_cast<VBits>(differ), reinterpret_cast<VBits>(nan_x),
                    reinterpret_cast<VBits>(nan_y), ulp);
     Half h[F::halves];

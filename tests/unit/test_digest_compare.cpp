@@ -44,15 +44,18 @@ void change(Buffer& b, Where where) {
         if (at < size) b.data()[at] ^= std::byte{0x5a};
     };
     switch (where) {
-    case Where::nowhere: return;
-    case Where::first_block: return flip(3);
+    case Where::nowhere:
+        return;
+    case Where::first_block:
+        return flip(3);
     case Where::middle_chunk: // one byte in each of a few blocks of chunk 2 (blocks 16-31)
         for (std::size_t at = 17 * 1024 + 5; at < 20 * 1024; at += 1024 + 8)
             flip(at);
         return;
     case Where::last_part:
         return size >= 241 ? flip(xxh3_isa::long_hash_blocks(size) * 1024 + 1) : flip(size / 2);
-    case Where::last_byte: return size ? flip(size - 1) : void();
+    case Where::last_byte:
+        return size ? flip(size - 1) : void();
     }
 }
 
@@ -80,8 +83,8 @@ void check_fused(const Buffer& a, const Buffer& b) {
 
 TEST_CASE("digest_and_compare's fused loop: digest_bytes and compare_buffers in every variant") {
     for (const std::size_t size :
-         {0,    1,    240,  241,   256,   1023,  1024,  1025,  1088,          2048,
-          2049, 4096, 16383, 16384, 16385, 17408, 32768, 32769, 40000, 100003, 262208}) {
+         {0,    1,     240,   241,   256,   1023,  1024,  1025,  1088,   2048,  2049,
+          4096, 16383, 16384, 16385, 17408, 32768, 32769, 40000, 100003, 262208}) {
         const Buffer a = random_buffer(DType::bytes, size, size + 3);
         for (const Where where : {Where::nowhere, Where::first_block, Where::middle_chunk,
                                   Where::last_part, Where::last_byte}) {
