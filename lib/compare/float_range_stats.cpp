@@ -10,14 +10,13 @@ const Ops& best_ops() {
     static const Ops ops = [] {
 #ifdef DETAUDIT_FLOAT_STATS_X86_CLONES
         __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-            __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-            __builtin_cpu_supports("bmi2"))
+        // Exactly the features float_stats_avx2.cpp and float_stats_avx512.cpp are compiled for.
+        const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                          __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+        if (avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
             return ops_avx512();
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-            __builtin_cpu_supports("bmi2"))
-            return ops_avx2();
+        if (avx2) return ops_avx2();
 #endif
         return ops_default();
     }();

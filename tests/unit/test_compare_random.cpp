@@ -205,10 +205,10 @@ std::vector<float_stats_isa::Ops> float_variants() {
     std::vector<float_stats_isa::Ops> out{float_stats_isa::ops_default()};
 #ifdef DETAUDIT_FLOAT_STATS_X86_CLONES
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-        __builtin_cpu_supports("bmi2"))
-        out.push_back(float_stats_isa::ops_avx2());
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                      __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+    if (avx2) out.push_back(float_stats_isa::ops_avx2());
+    if (avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
         out.push_back(float_stats_isa::ops_avx512());
 #endif
