@@ -11,7 +11,10 @@ void DigestStream::update(std::span<const std::byte> bytes) {
 }
 
 std::string DigestStream::hex() const {
-    const xxh3_isa::Hash128 h = m_ops->digest(m_state);
+    return digest_hex(m_ops->digest(m_state));
+}
+
+std::string digest_hex(const xxh3_isa::Hash128& h) {
     // Canonical form, as xxhsum prints: the high 64 bits first, each big-endian.
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string out(32, '0');

@@ -10,6 +10,9 @@ namespace detaudit {
 
 std::string digest_bytes(std::span<const std::byte> bytes);
 
+// A hash as digest_bytes prints it: the canonical form of `xxhsum -H2`.
+std::string digest_hex(const xxh3_isa::Hash128& h);
+
 // The same digest fed a piece at a time (pieces of any size give the same digest).
 class DigestStream {
   public:

@@ -8,6 +8,9 @@
 
 // The comparison kernels are compiled once per vector width and picked at run time, as
 // kernels/cpu/vector_clones.hpp does for the CPU kernels (lib/compare may not include kernels/cpu).
+// GCC 12 lowers these helpers' vector types for the default target before inlining them into a
+// clone, so the wide clones still run part of their arithmetic lane by lane; the float kernels
+// therefore moved to per-ISA translation units (float_stats_isa.hpp), the integer ones not yet.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                             \
     !defined(__SANITIZE_ADDRESS__)
 #define DETAUDIT_COMPARE_CLONES                                                                    \

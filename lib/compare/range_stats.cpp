@@ -22,6 +22,9 @@ void scan_chunks(const Buffer& ref, const Buffer& other, std::size_t begin, std:
     const T* a = ref.as<T>();
     const T* b = other.as<T>();
     RangeTotals t;
+    // The maximum so far lets the float kernels skip divisions that cannot raise it; folding
+    // takes maxima, so starting from it changes nothing else.
+    t.max_rel = s.max_rel;
     const std::size_t chunk = k_scan_chunk_bytes / sizeof(T);
     for (std::size_t c = begin; c < end; c += chunk) {
         const std::size_t n = std::min(chunk, end - c);

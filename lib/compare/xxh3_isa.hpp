@@ -20,10 +20,32 @@ struct Hash128 {
     uint64_t low = 0, high = 0;
 };
 
+// The one-pass digest and equality scan of digest_and_compare: XXH3-128 (seed 0) of a whole input
+// of more than k_long_input_min - 1 bytes, computed as XXH3_128bits computes it (blocks of
+// k_block_bytes, each accumulated stripe by stripe and scrambled), with each 64-byte stripe of
+// the input XOR-compared with the same bytes of a reference in the same loop, so that both
+// buffers stream through the core once, side by side.
+constexpr std::size_t k_long_input_min = 241;
+constexpr std::size_t k_block_bytes = 1024;
+struct alignas(64) LongHash {
+    uint64_t acc[8];
+};
+// The whole blocks an input of `size` (>= k_long_input_min) bytes has before its last part.
+constexpr std::size_t long_hash_blocks(std::size_t size) {
+    return (size - 1) / k_block_bytes;
+}
+
 struct Ops {
     void (*reset)(State&);
     void (*update)(State&, const void* data, std::size_t size);
     Hash128 (*digest)(const State&);
+    void (*long_begin)(LongHash&);
+    // Adds `blocks` whole blocks of `input` to the hash; true when any of their bytes differs
+    // from the same bytes of `reference`.
+    bool (*long_blocks_compare)(LongHash&, const void* input, const void* reference,
+                                std::size_t blocks);
+    // After all long_hash_blocks(size) blocks of `input`: its last part, then the hash.
+    Hash128 (*long_finish)(LongHash&, const void* input, std::size_t size);
 };
 
 Ops ops_default();

@@ -6,12 +6,15 @@
 #include "compare/diff_stats.hpp"
 #include "compare/digest.hpp"
 #include "compare/digest_compare.hpp"
+#include "compare/float_stats_isa.hpp"
+#include "compare/range_stats.hpp"
 #include "kernels/common/philox.hpp"
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 using namespace detaudit;
 
@@ -196,21 +199,71 @@ bool in_equal_run(std::size_t i, uint64_t seed) {
 
 const std::size_t k_lengths[] = {0, 1, 7, 8, 9, 15, 17, 63, 64, 65, 1000, 4099, 20011, 70001};
 
-template <typename T> void check_floats(DType dtype) {
-    for (const std::size_t n : k_lengths) {
-        Draws d{n * 31 + sizeof(T)};
-        Buffer a(dtype, {n}), b(dtype, {n});
-        T* x = a.as<T>();
-        T* y = b.as<T>();
-        for (std::size_t i = 0; i < n; ++i) {
-            x[i] = pick_float<T>(d);
-            y[i] = in_equal_run(i, n) ? x[i] : neighbour(x[i], d);
-        }
-        INFO(dtype_name(dtype) << " n=" << n);
-        const DiffStats want = reference_floats(x, y, n);
-        check_same(compare_buffers(a, b), want);
-        check_same(digest_and_compare(a, b).diff, want);
+// Every compiled width of the f32/f64 kernel that this CPU runs (AVX-512, AVX2, SSE2), each
+// called directly: compare_buffers only reaches the widest.
+std::vector<float_stats_isa::Ops> float_variants() {
+    std::vector<float_stats_isa::Ops> out{float_stats_isa::ops_default()};
+#ifdef DETAUDIT_FLOAT_STATS_X86_CLONES
+    __builtin_cpu_init();
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                      __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+    if (avx2) out.push_back(float_stats_isa::ops_avx2());
+    if (avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        out.push_back(float_stats_isa::ops_avx512());
+#endif
+    return out;
+}
+
+template <typename T>
+void check_float_variants(const T* x, const T* y, std::size_t n, const DiffStats& want) {
+    for (const float_stats_isa::Ops& ops : float_variants()) {
+        RangeTotals t;
+        if constexpr (sizeof(T) == 4)
+            ops.f32(x, y, n, t);
+        else
+            ops.f64(x, y, n, t);
+        DiffStats got;
+        fold_range_totals(t, n, false, got);
+        got.identical = got.differing_elements == 0;
+        check_same(got, want);
     }
+}
+
+// Near ties of rel: neighbours one to three ULP apart at random mantissas and nearby exponents,
+// so that lanes' rel maxima are often just above or below the next value (the kernels skip the
+// division only where it cannot raise a maximum).
+template <typename T> T near_tie(Draws& d, T& other) {
+    const T x = std::ldexp(T(1) + T(d.word() % 4096) * std::numeric_limits<T>::epsilon(),
+                           static_cast<int>(d.word() % 7) - 3);
+    other = x;
+    for (uint32_t k = 0; k <= d.word() % 3; ++k)
+        other = std::nextafter(other, d.word() % 2 ? T(8) : T(0));
+    return d.word() % 2 ? x : -x;
+}
+
+template <typename T> void check_floats(DType dtype) {
+    for (const bool ties : {false, true})
+        for (const std::size_t n : k_lengths) {
+            Draws d{n * 31 + sizeof(T) + (ties ? 7 : 0)};
+            Buffer a(dtype, {n}), b(dtype, {n});
+            T* x = a.as<T>();
+            T* y = b.as<T>();
+            for (std::size_t i = 0; i < n; ++i) {
+                if (ties) {
+                    x[i] = near_tie<T>(d, y[i]);
+                    if (x[i] < 0) y[i] = -y[i];
+                    continue;
+                }
+                x[i] = pick_float<T>(d);
+                y[i] = in_equal_run(i, n) ? x[i] : neighbour(x[i], d);
+            }
+            INFO(dtype_name(dtype) << " n=" << n << (ties ? " near ties" : ""));
+            const DiffStats want = reference_floats(x, y, n);
+            check_same(compare_buffers(a, b), want);
+            check_same(digest_and_compare(a, b).diff, want);
+            check_float_variants(x, y, n, want);
+        }
 }
 
 template <typename T> void check_integers(DType dtype, bool truth = false, bool raw = false) {
