@@ -26,6 +26,7 @@ DiffStats compare_in_pieces(DType dtype, std::size_t elements, const ElementRead
         const bool had_first = s.first_difference.has_value();
         compare_range(piece_a, piece_b, 0, count, s);
         if (!had_first && s.first_difference) s.first_difference->index += offset;
+        offset += count;
     }
     s.identical = s.differing_elements == 0;
     return s;
