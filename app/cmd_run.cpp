@@ -197,8 +197,8 @@ void add_run_command(CLI::App& cli, Action& action) {
     run->add_option("--html", flags->html_path, "Write one self-contained HTML page here (charts inline, no network)")
         ->check(non_empty_path());
     run->add_option("--dump-dir", flags->dump_dir,
-                    "Write each op's inputs and, for cells whose runs differ, the reference and first differing "
-                    "output as .npy files here; exec runs keep their stdout.txt and stderr.txt here");
+                    "Write each op's inputs and, for cells whose runs differ (or whose op states a baseline "
+                    "tolerance), the reference and first differing output as .npy files here; exec runs keep their stdout.txt and stderr.txt here");
     run->add_option("--shard", flags->shard,
                     "Run only shard K of N (1-based, e.g. 2/4): whole operations, assigned by hashing their "
                     "ids; join the shards' --json reports with `detaudit merge` (docs/fleet.md)");
