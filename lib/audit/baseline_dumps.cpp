@@ -1,9 +1,9 @@
 #include "baseline_dumps.hpp"
-#include <filesystem>
 #include "baseline.hpp"
 #include "common/error.hpp"
 #include "compare/dumped_output.hpp"
 #include "dump_writer.hpp"
+#include <filesystem>
 
 namespace fs = std::filesystem;
 
@@ -13,19 +13,22 @@ BaselineDumps::BaselineDumps(const AuditReport& baseline, std::string dir) : m_d
     for (const auto& op : baseline.operations)
         for (const auto& c : op.cells)
             if (c.status == CellStatus::ok && !c.digests.empty())
-                m_digests[baseline_cell_key(display_name(op), c.backend, c.variant)] = c.digests.front();
+                m_digests[baseline_cell_key(display_name(op), c.backend, c.variant)] =
+                    c.digests.front();
 }
 
 void BaselineDumps::measure(const OpSpec& op, const Variant& variant, const CellRun& run) {
     for (const auto& [name, track] : run.tracks) {
         const Cell& cell = track.cell;
         if (cell.status != CellStatus::ok || !track.reference || cell.digests.empty()) continue;
-        const std::string key = baseline_cell_key(name.empty() ? op.id : op.id + ":" + name, cell.backend, cell.variant);
+        const std::string key = baseline_cell_key(name.empty() ? op.id : op.id + ":" + name,
+                                                  cell.backend, cell.variant);
         const auto saved = m_digests.find(key);
         if (saved == m_digests.end() || saved->second == cell.digests.front()) continue;
         BaselineMeasurement m;
         const std::string extension = track.reference->dtype() == DType::bytes ? ".bytes" : ".npy";
-        m.dump = (fs::path(m_dir) / op.id / (DumpWriter::cell_dir(cell.backend, variant, name) + "reference" + extension))
+        m.dump = (fs::path(m_dir) / op.id /
+                  (DumpWriter::cell_dir(cell.backend, variant, name) + "reference" + extension))
                      .string();
         std::error_code ec;
         if (!fs::exists(m.dump, ec)) {

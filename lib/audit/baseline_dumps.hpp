@@ -3,12 +3,12 @@
 // reference output is still held, against the reference the baseline run dumped for the same
 // cell (DIR = that run's --dump-dir). apply_baseline judges a tolerance on these statistics.
 #pragma once
-#include <map>
-#include <optional>
-#include <string>
 #include "cell_outputs.hpp"
 #include "report/report.hpp"
 #include "scenario/scenario.hpp"
+#include <map>
+#include <optional>
+#include <string>
 
 namespace detaudit {
 
@@ -19,7 +19,7 @@ struct BaselineMeasurement {
 };
 
 class BaselineDumps {
-public:
+  public:
     BaselineDumps(const AuditReport& baseline, std::string dir);
 
     // Measures every ok output of `run` (one cell of `op` under `variant`) whose run-1 digest
@@ -29,8 +29,9 @@ public:
     const std::map<std::string, BaselineMeasurement>& measurements() const { return m_measured; }
     const std::string& dir() const { return m_dir; }
 
-private:
-    std::map<std::string, std::string> m_digests; // baseline_cell_key -> the baseline's run-1 digest
+  private:
+    std::map<std::string, std::string>
+        m_digests; // baseline_cell_key -> the baseline's run-1 digest
     std::string m_dir;
     std::map<std::string, BaselineMeasurement> m_measured;
 };

@@ -2,8 +2,8 @@
 // is not an array) against an output held now, both read a piece at a time (piece_walker): the
 // values `run --baseline-dumps` judges a tolerance on the `baseline` axis by.
 #pragma once
-#include <string>
 #include "stored_output.hpp"
+#include <string>
 
 namespace detaudit {
 

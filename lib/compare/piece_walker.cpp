@@ -1,17 +1,19 @@
 #include "piece_walker.hpp"
-#include <algorithm>
 #include "range_stats.hpp"
+#include <algorithm>
 
 namespace detaudit {
 
 DiffStats compare_in_pieces(DType dtype, std::size_t elements, const ElementReader& reference,
-                            const ElementReader& other, const std::function<void(const Buffer&)>& on_other_piece) {
+                            const ElementReader& other,
+                            const std::function<void(const Buffer&)>& on_other_piece) {
     DiffStats s;
     s.dtype = dtype;
     s.raw_bytes = dtype == DType::bytes;
     s.elements = elements;
     const std::size_t per_piece = std::max<std::size_t>(1, k_piece_bytes / dtype_size(dtype));
-    Buffer piece_a(dtype, {std::min(per_piece, elements)}), piece_b(dtype, {std::min(per_piece, elements)});
+    Buffer piece_a(dtype, {std::min(per_piece, elements)}),
+        piece_b(dtype, {std::min(per_piece, elements)});
     for (std::size_t offset = 0; offset < elements;) {
         const std::size_t count = std::min(per_piece, elements - offset);
         if (count != piece_a.elements()) { // the last, shorter piece

@@ -3,9 +3,9 @@
 // an output against a dumped baseline reference (`run --baseline-dumps`). Memory stays at two
 // pieces however long the arrays are; the statistics are compare_buffers' of the whole arrays.
 #pragma once
+#include "diff_stats.hpp"
 #include <cstddef>
 #include <functional>
-#include "diff_stats.hpp"
 
 namespace detaudit {
 
@@ -21,8 +21,9 @@ using ElementReader = std::function<void(std::size_t first, std::size_t count, s
 // compare_buffers of two arrays of `elements` elements of `dtype` (same shape, C order) that are
 // read through `reference` and `other` a 256 KiB piece at a time: both pieces are still in L2
 // when they are compared. `on_other_piece`, if set, sees each piece of `other` (its digest).
-DiffStats compare_in_pieces(DType dtype, std::size_t elements, const ElementReader& reference,
-                            const ElementReader& other,
-                            const std::function<void(const Buffer& other_piece)>& on_other_piece = {});
+DiffStats
+compare_in_pieces(DType dtype, std::size_t elements, const ElementReader& reference,
+                  const ElementReader& other,
+                  const std::function<void(const Buffer& other_piece)>& on_other_piece = {});
 
 } // namespace detaudit
