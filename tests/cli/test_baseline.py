@@ -214,5 +214,28 @@ class BaselineDumps(cc.CliTestCase):
                 self.assertFalse(os.path.exists(out))
 
 
+class BytesDump(cc.CliTestCase):
+    def test_a_file_that_is_not_an_array_is_compared_by_bytes(self):
+        # A tolerance has no magnitude to apply to bytes: the judge requires them identical.
+        obj = {"detaudit": 1, "name": "bytes-baseline", "runs": 2, "operations": [
+            {"id": "t", "op": "exec", "command": ["/bin/sh", "-c", "printf 'value %s' \"$V\" > \"$0/out.txt\"", "{out}"],
+             "outputs": ["out.txt"], "expect": {"baseline": TOLERANCE}}]}
+        path = self.scenario("bytes.json", obj)
+        dumps = self.path("dumps")
+        self.detaudit("run", path, "--json", self.path("base.json"), "--dump-dir", dumps, "-q",
+                      env=dict(cc.clean_env(), V="1"), expect_rc=cc.EXIT_OK)
+        with open(os.path.join(dumps, "t", "host", "base", "out.txt", "reference.bytes"), "rb") as f:
+            self.assertEqual(f.read(), b"value 1")
+        for value, want in (("2", {"differing_elements": 1, "shape_mismatch": False}),
+                            ("22", {"differing_elements": 0, "shape_mismatch": True})):
+            out = self.path(f"run-{value}.json")
+            self.detaudit("run", path, "--json", out, "--baseline", self.path("base.json"), "--baseline-dumps", dumps,
+                          env=dict(cc.clean_env(), V=value), expect_rc=cc.EXIT_EXPECTATION_FAILED)
+            self.assertSchemaValid(out)
+            [cell] = cc.load_json(out)["scenario"]["baseline"]["differing_cells"]
+            self.assertEqual({k: cell["diff"].get(k, False) for k in want}, want)
+            self.assertFalse(cell["held"])
+
+
 if __name__ == "__main__":
     cc.main()
