@@ -1,7 +1,9 @@
 // `detaudit run SCENARIO`: plan, check, run, report, exit code.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include "audit/baseline.hpp"
+#include "audit/baseline_dumps.hpp"
 #include "audit/runner.hpp"
 #include "audit/shard.hpp"
 #include "commands.hpp"
@@ -30,7 +32,7 @@ struct RunFlags {
     std::optional<int> runs;               // k_runs_auto: --runs auto
     AutoRuns auto_runs;                    // --confidence, --max-p, --max-runs
     std::vector<std::string> backends, require;
-    std::string json_path, junit_path, dump_dir, color = "auto", shard, baseline;
+    std::string json_path, junit_path, dump_dir, color = "auto", shard, baseline, baseline_dumps;
     bool strict = false, quiet = false, verbose = false, keep_runs = false, no_exec = false;
     bool json_given = false, junit_given = false, shard_given = false;
     std::string markdown_path, html_path;
@@ -67,6 +69,45 @@ void report_missing_baseline_cells(const std::vector<std::string>& missing) {
               << " missing from the --baseline report: " << escape_for_terminal(list) << "\n";
 }
 
+// Cells whose digest differs from the baseline's but that could not be measured against its
+// dumps (a tolerance on them fails): one line, the first reason.
+void report_unmeasured_baseline_cells(const BaselineDumps& dumps) {
+    std::size_t count = 0;
+    std::string first;
+    for (const auto& [cell, m] : dumps.measurements())
+        if (!m.diff && count++ == 0) first = cell + ": " + m.unmeasured;
+    if (count == 0) return;
+    std::cerr << "detaudit: " << count << (count == 1 ? " cell" : " cells")
+              << " could not be measured against --baseline-dumps (" << escape_for_terminal(first) << ")\n";
+}
+
+// --baseline and --baseline-dumps, refused before any work starts: the saved report (of this
+// scenario) and, when given, the dumps its cells are measured against.
+struct Baseline {
+    std::optional<AuditReport> report;
+    std::optional<BaselineDumps> dumps;
+};
+
+void load_baseline(const RunFlags& flags, const Scenario& scenario, Baseline& out) {
+    namespace fs = std::filesystem;
+    if (!flags.baseline_dumps.empty()) {
+        if (flags.baseline.empty())
+            throw Error(ErrorKind::usage, "--baseline-dumps: needs --baseline REPORT.json (the report of the run "
+                                          "that wrote these dumps)");
+        std::error_code ec;
+        if (!fs::is_directory(flags.baseline_dumps, ec))
+            throw Error(ErrorKind::usage, "--baseline-dumps " + flags.baseline_dumps + ": not a directory");
+        if (!flags.dump_dir.empty() && fs::equivalent(flags.dump_dir, flags.baseline_dumps, ec))
+            throw Error(ErrorKind::usage, "--baseline-dumps " + flags.baseline_dumps + " is the --dump-dir: this run's "
+                                          "dumps would replace the baseline's; give each its own directory");
+    }
+    if (flags.baseline.empty()) return;
+    out.report = read_report(flags.baseline);
+    check_baseline_scenario(*out.report, flags.baseline, scenario_digest(scenario));
+    check_baseline_tolerances(scenario, !flags.baseline_dumps.empty());
+    if (!flags.baseline_dumps.empty()) out.dumps.emplace(*out.report, flags.baseline_dumps);
+}
+
 int execute(const RunFlags& flags) {
     const Scenario scenario = parse_scenario_file(flags.scenario);
     if (flags.no_exec) refuse_exec(scenario);
@@ -86,11 +127,9 @@ int execute(const RunFlags& flags) {
     std::vector<NamedPath> inputs{{"the scenario file", flags.scenario}};
     if (!flags.baseline.empty()) inputs.push_back({"--baseline", flags.baseline});
     check_report_paths(reports, inputs, {"--dump-dir", flags.dump_dir});
-    std::optional<AuditReport> baseline;
-    if (!flags.baseline.empty()) {
-        baseline = read_report(flags.baseline);
-        check_baseline_scenario(*baseline, flags.baseline, scenario_digest(scenario));
-    }
+    Baseline baseline;
+    load_baseline(flags, scenario, baseline);
+    if (baseline.dumps) options.baseline_dumps = &*baseline.dumps;
     if (!flags.dump_dir.empty()) prepare_writable_dir(flags.dump_dir, "--dump-dir");
     const Plan plan = make_plan(scenario, options.plan);
     if (plan.cells.empty() && !options.plan.shard) // a shard may hold no operation
@@ -105,7 +144,11 @@ int execute(const RunFlags& flags) {
     AuditReport report = run_audit(scenario, options, backends);
     report.scenario["scenario_digest"] = scenario_digest(scenario);
     if (options.plan.shard) report.shard = shard_info(scenario, *options.plan.shard);
-    if (baseline) report_missing_baseline_cells(apply_baseline(report, *baseline, scenario));
+    if (baseline.report) {
+        report_missing_baseline_cells(
+            apply_baseline(report, *baseline.report, flags.baseline, scenario, options.baseline_dumps));
+        if (baseline.dumps) report_unmeasured_baseline_cells(*baseline.dumps);
+    }
     if (progress) std::fprintf(stderr, "\r\033[K");
 
     // The report files first: a console cut short (`| head`, EPIPE) must not cost them. A report
@@ -154,8 +197,8 @@ void add_run_command(CLI::App& cli, Action& action) {
     run->add_option("--html", flags->html_path, "Write one self-contained HTML page here (charts inline, no network)")
         ->check(non_empty_path());
     run->add_option("--dump-dir", flags->dump_dir,
-                    "Write each op's inputs and, for cells whose runs differ, the reference and first differing "
-                    "output as .npy files here; exec runs keep their stdout.txt and stderr.txt here");
+                    "Write each op's inputs and, for cells whose runs differ (or whose op states a baseline "
+                    "tolerance), the reference and first differing output as .npy files here; exec runs keep their stdout.txt and stderr.txt here");
     run->add_option("--shard", flags->shard,
                     "Run only shard K of N (1-based, e.g. 2/4): whole operations, assigned by hashing their "
                     "ids; join the shards' --json reports with `detaudit merge` (docs/fleet.md)");
@@ -163,6 +206,11 @@ void add_run_command(CLI::App& cli, Action& action) {
                     "Also compare every cell with the matching cell of this saved --json report (its digest) and "
                     "judge the scenario's \"baseline\" expectation (default identical); a report of another "
                     "scenario is exit 2")
+        ->check(non_empty_path());
+    run->add_option("--baseline-dumps", flags->baseline_dumps,
+                    "The --dump-dir of the --baseline run: each cell whose digest differs is measured against "
+                    "its dumped reference (ULP, abs, rel), so a \"baseline\" tolerance is judged on values; "
+                    "required by such a tolerance")
         ->check(non_empty_path());
     run->add_option("--require", flags->require,
                     "Exit 3 if this backend is unavailable (comma-separated or repeated)")->delimiter(',');

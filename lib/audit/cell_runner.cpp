@@ -8,6 +8,7 @@
 #include "exec/output_files.hpp"
 #include "scenario/axes.hpp"
 #include "background_load.hpp"
+#include "baseline.hpp"
 #include "cell_run_budget.hpp"
 #include "trace_divergence.hpp"
 
@@ -212,7 +213,8 @@ void CellRunner::finish_track(const OpSpec& op, const Variant& variant, OutputTr
         for (std::size_t i = 0; i < values.elements(); ++i)
             cell.reference_values.push_back(describe_value(dtype, values.data() + i * dtype_size(dtype)));
     }
-    if (cell.run_to_run.differing_runs > 0)
+    // A baseline tolerance is measured later against this run's reference (run --baseline-dumps).
+    if (cell.run_to_run.differing_runs > 0 || states_baseline_tolerance(op, name))
         m_dumps.write(op, DumpWriter::cell_dir(cell.backend, variant, name) + "reference", reference);
     track.current.reset();
 }

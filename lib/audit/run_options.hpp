@@ -10,6 +10,8 @@
 
 namespace detaudit {
 
+class BaselineDumps;
+
 struct Progress {
     std::size_t cell = 0, cells = 0; // 1-based cell number
     std::string op, backend, variant;
@@ -22,6 +24,7 @@ struct RunOptions {
     bool strict = false;                     // unstated axes expect "identical"
     std::string dump_dir;                    // empty: no dumps; exec run directories go here too
     bool keep_runs = false;                  // --keep-runs: leave exec run directories in place
+    BaselineDumps* baseline_dumps = nullptr; // --baseline-dumps: measures each cell as it ends
     std::function<void(const Progress&)> progress;
     const std::atomic<bool>* interrupt = nullptr; // set by SIGINT: stop after the current run
 };

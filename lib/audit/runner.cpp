@@ -5,6 +5,7 @@
 #include <set>
 #include "accuracy.hpp"
 #include "attribution.hpp"
+#include "baseline_dumps.hpp"
 #include "cell_runner.hpp"
 #include "env/fingerprint.hpp"
 #include "expectations.hpp"
@@ -113,6 +114,7 @@ private:
                 if (!variant_applies_to(variant, backend_name)) continue;
                 if (interrupted()) break;
                 CellRun run = m_cells.run(op, backend_name, variant, inputs);
+                if (m_options.baseline_dumps) m_options.baseline_dumps->measure(op, variant, run);
                 accuracy.measure(inputs, run);
                 if (v == 0) m_shared_data.add_base_cell(op, backend_name, run);
                 assembly.add_cell(v, variant, backend_name, std::move(run));

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "io/npy_reader.hpp"
 #include "io/read_file.hpp"
+#include "piece_walker.hpp"
 
 namespace detaudit {
 namespace {
@@ -25,48 +26,9 @@ ArrayComparison compare_pair(const std::string& name, const Buffer& a, const Buf
     return r;
 }
 
-// Two .npy files are compared as they are read, a piece of each at a time: 256 KiB, so both
-// pieces are still in the L2 cache when they are compared, and memory does not grow with the
-// files. Reading both arrays whole into fresh Buffers (faulted in and zeroed 4 KiB at a time,
-// then streamed again by the comparison) was 8x slower on two 1 GiB files (docs/performance.md).
-constexpr std::size_t k_piece_bytes = std::size_t{256} << 10;
-
-// Folds the comparison of one piece, which starts at element `offset`, into the whole array's:
-// counts and histograms add up, maxima are maxima, the first difference is the earliest piece's.
-void add_piece(DiffStats& total, const DiffStats& piece, std::size_t offset) {
-    total.dtype = piece.dtype;
-    total.identical = total.identical && piece.identical;
-    total.elements += piece.elements;
-    total.differing_elements += piece.differing_elements;
-    total.max_ulp = std::max(total.max_ulp, piece.max_ulp);
-    total.max_abs = std::max(total.max_abs, piece.max_abs);
-    total.max_rel = std::max(total.max_rel, piece.max_rel);
-    for (std::size_t i = 0; i < k_ulp_buckets; ++i) total.ulp_histogram[i] += piece.ulp_histogram[i];
-    total.nan_mismatches += piece.nan_mismatches;
-    if (!total.first_difference && piece.first_difference) {
-        total.first_difference = piece.first_difference;
-        total.first_difference->index += offset;
-    }
-}
-
-// compare_buffers of the two whole arrays, without holding them: same dtype and shape, C order.
-DiffStats compare_streams(NpyFileReader& a, NpyFileReader& b) {
-    const std::size_t n = a.elements();
-    const std::size_t per_piece = std::max<std::size_t>(1, k_piece_bytes / dtype_size(a.dtype()));
-    DiffStats total;
-    Buffer piece_a(a.dtype(), {std::min(per_piece, n)}), piece_b(b.dtype(), {std::min(per_piece, n)});
-    for (std::size_t offset = 0; offset < n;) {
-        const std::size_t count = std::min(per_piece, n - offset);
-        if (count != piece_a.elements()) { // the last, shorter piece
-            piece_a = Buffer(a.dtype(), {count});
-            piece_b = Buffer(b.dtype(), {count});
-        }
-        a.read_elements(piece_a.data(), count);
-        b.read_elements(piece_b.data(), count);
-        add_piece(total, compare_buffers(piece_a, piece_b), offset);
-        offset += count;
-    }
-    return total;
+// An .npy file's elements in the order piece_walker asks for them (from 0 up, consecutively).
+ElementReader sequential_reader(NpyFileReader& file) {
+    return [&file](std::size_t, std::size_t count, std::byte* dst) { file.read_elements(dst, count); };
 }
 
 ArrayComparison compare_npy_files(const std::string& name, const std::string& a, const std::string& b,
@@ -83,7 +45,9 @@ ArrayComparison compare_npy_files(const std::string& name, const std::string& a,
     r.name = name;
     r.dtype = r.other_dtype = reader_a.dtype();
     r.shape = r.other_shape = reader_a.shape();
-    r.diff = compare_streams(reader_a, reader_b);
+    // Two .npy files are compared as they are read: memory does not grow with the files.
+    r.diff = compare_in_pieces(reader_a.dtype(), reader_a.elements(), sequential_reader(reader_a),
+                               sequential_reader(reader_b));
     const ToleranceJudgement j = judge_tolerance(t, r.diff);
     r.verdict = j.verdict;
     r.reason = j.reason;

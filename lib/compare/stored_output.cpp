@@ -2,47 +2,19 @@
 #include <algorithm>
 #include <cstring>
 #include "digest.hpp"
-#include "range_stats.hpp"
+#include "piece_walker.hpp"
 
 namespace detaudit {
 namespace {
 
-// Both pieces stay in L2 between reading, hashing and comparing.
-constexpr std::size_t k_piece_bytes = std::size_t{256} << 10;
-
-// Walks two same-typed, same-shaped outputs a piece at a time; `visit(piece_a, piece_b, offset)`.
-template <typename Visit> void for_each_piece(const StoredOutput& a, const StoredOutput& b, Visit visit) {
-    const std::size_t n = a.elements();
-    const std::size_t per_piece = std::max<std::size_t>(1, k_piece_bytes / dtype_size(a.dtype()));
-    Buffer piece_a(a.dtype(), {std::min(per_piece, n)}), piece_b(b.dtype(), {std::min(per_piece, n)});
-    for (std::size_t offset = 0; offset < n;) {
-        const std::size_t count = std::min(per_piece, n - offset);
-        if (count != piece_a.elements()) { // the last, shorter piece
-            piece_a = Buffer(a.dtype(), {count});
-            piece_b = Buffer(b.dtype(), {count});
-        }
-        a.read(offset, count, piece_a.data());
-        b.read(offset, count, piece_b.data());
-        visit(piece_a, piece_b, offset);
-        offset += count;
-    }
+ElementReader reader_of(const StoredOutput& output) {
+    return [&output](std::size_t first, std::size_t count, std::byte* dst) { output.read(first, count, dst); };
 }
 
-// The statistics of a whole comparison from its pieces: compare_range adds counts, histogram and
-// maxima; a first difference found in a piece is moved to its place in the whole output.
 DiffStats streamed_stats(const StoredOutput& reference, const StoredOutput& current, DigestStream* digest) {
-    DiffStats s;
-    s.dtype = reference.dtype();
-    s.raw_bytes = reference.dtype() == DType::bytes;
-    s.elements = reference.elements();
-    for_each_piece(reference, current, [&](const Buffer& a, const Buffer& b, std::size_t offset) {
-        if (digest) digest->update(b.bytes());
-        const bool had_first = s.first_difference.has_value();
-        compare_range(a, b, 0, a.elements(), s);
-        if (!had_first && s.first_difference) s.first_difference->index += offset;
-    });
-    s.identical = s.differing_elements == 0;
-    return s;
+    if (!digest) return compare_in_pieces(reference.dtype(), reference.elements(), reader_of(reference), reader_of(current));
+    return compare_in_pieces(reference.dtype(), reference.elements(), reader_of(reference), reader_of(current),
+                             [digest](const Buffer& piece) { digest->update(piece.bytes()); });
 }
 
 bool comparable(const StoredOutput& a, const StoredOutput& b) {

@@ -85,18 +85,17 @@ TEST_CASE("stored outputs: streamed digests and comparisons equal the in-memory 
         const DigestedComparison streamed = digest_and_compare(spooled_a, spooled_b);
         CHECK(streamed.digest == in_memory.digest);
         CHECK(digest_output(spooled_b) == in_memory.digest);
-        for (const DiffStats* d : {&streamed.diff}) {
-            CHECK(d->identical == in_memory.diff.identical);
-            CHECK(d->elements == in_memory.diff.elements);
-            CHECK(d->differing_elements == in_memory.diff.differing_elements);
-            CHECK(d->max_ulp == in_memory.diff.max_ulp);
-            CHECK(d->max_abs == in_memory.diff.max_abs);
-            CHECK(d->max_rel == in_memory.diff.max_rel);
-            CHECK(d->ulp_histogram == in_memory.diff.ulp_histogram);
-            REQUIRE(d->first_difference);
-            CHECK(d->first_difference->index == in_memory.diff.first_difference->index);
-            CHECK(d->first_difference->reference.hex_bits == in_memory.diff.first_difference->reference.hex_bits);
-        }
+        const DiffStats& d = streamed.diff;
+        CHECK(d.identical == in_memory.diff.identical);
+        CHECK(d.elements == in_memory.diff.elements);
+        CHECK(d.differing_elements == in_memory.diff.differing_elements);
+        CHECK(d.max_ulp == in_memory.diff.max_ulp);
+        CHECK(d.max_abs == in_memory.diff.max_abs);
+        CHECK(d.max_rel == in_memory.diff.max_rel);
+        CHECK(d.ulp_histogram == in_memory.diff.ulp_histogram);
+        REQUIRE(d.first_difference);
+        CHECK(d.first_difference->index == in_memory.diff.first_difference->index);
+        CHECK(d.first_difference->reference.hex_bits == in_memory.diff.first_difference->reference.hex_bits);
         const DiffStats mixed = compare_outputs(StoredOutput(a.clone()), spooled_b);
         CHECK(mixed.differing_elements == in_memory.diff.differing_elements);
     }
