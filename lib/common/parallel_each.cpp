@@ -7,7 +7,8 @@
 
 namespace detaudit {
 
-void parallel_each(std::size_t n, const std::function<void(std::size_t)>& job, std::size_t max_threads) {
+void parallel_each(std::size_t n, const std::function<void(std::size_t)>& job,
+                   std::size_t max_threads) {
     if (max_threads == 0) max_threads = std::max(1u, std::thread::hardware_concurrency());
     const std::size_t threads = std::min(n, max_threads);
     std::vector<std::exception_ptr> failures(n);
@@ -22,9 +23,11 @@ void parallel_each(std::size_t n, const std::function<void(std::size_t)>& job, s
         }
     };
     std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work);
     work();
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+        t.join();
     for (const auto& failure : failures)
         if (failure) std::rethrow_exception(failure);
 }

@@ -9,6 +9,7 @@ namespace detaudit {
 
 // Runs job(i) for every i in [0, n) on up to `max_threads` threads (0: the hardware threads),
 // then rethrows the exception of the lowest failing index, if any.
-void parallel_each(std::size_t n, const std::function<void(std::size_t)>& job, std::size_t max_threads = 0);
+void parallel_each(std::size_t n, const std::function<void(std::size_t)>& job,
+                   std::size_t max_threads = 0);
 
 } // namespace detaudit

@@ -4,6 +4,7 @@
 #include "common/parallel_each.hpp"
 #include "io/read_file.hpp"
 #include "report/json_fields.hpp"
+#include "report/report_json_parse.hpp"
 #include "report/report_reader_cells.hpp"
 
 namespace detaudit {
@@ -244,16 +245,7 @@ AuditReport read_document(const JsonAt& root) {
 
 AuditReport parse_report(std::string_view text, const std::string& file) {
     const ScenarioErrors errors(file);
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        // e.what() is "[json.exception.parse_error.101] parse error at line 3, column 1: ..."
-        std::string what = e.what();
-        const auto start = what.find("] ");
-        errors.fail("", "not a JSON report: " +
-                            (start == std::string::npos ? what : what.substr(start + 2)));
-    }
+    const nlohmann::json document = parse_report_json(text, errors);
     return read_document(JsonAt{document, JsonPointer(), errors});
 }
 

@@ -3,18 +3,23 @@
 namespace detaudit {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
 std::size_t skip_space(std::string_view t, std::size_t i) {
-    while (i < t.size() && is_space(t[i])) ++i;
+    while (i < t.size() && is_space(t[i]))
+        ++i;
     return i;
 }
 
 // `i` at a string's opening quote: the index after its closing quote.
 std::size_t skip_string(std::string_view t, std::size_t i) {
     for (++i; i < t.size(); ++i) {
-        if (t[i] == '\\') ++i;
-        else if (t[i] == '"') return i + 1;
+        if (t[i] == '\\')
+            ++i;
+        else if (t[i] == '"')
+            return i + 1;
     }
     return t.size();
 }
@@ -24,7 +29,8 @@ std::size_t skip_value(std::string_view t, std::size_t i) {
     if (i >= t.size()) return i;
     if (t[i] == '"') return skip_string(t, i);
     if (t[i] != '{' && t[i] != '[') {
-        while (i < t.size() && !is_space(t[i]) && t[i] != ',' && t[i] != ']' && t[i] != '}') ++i;
+        while (i < t.size() && !is_space(t[i]) && t[i] != ',' && t[i] != ']' && t[i] != '}')
+            ++i;
         return i;
     }
     std::size_t depth = 0;
@@ -34,8 +40,10 @@ std::size_t skip_value(std::string_view t, std::size_t i) {
             i = skip_string(t, i);
             continue;
         }
-        if (c == '{' || c == '[') ++depth;
-        else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+        if (c == '{' || c == '[')
+            ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0)
+            return i + 1;
         ++i;
     }
     return i;
