@@ -25,8 +25,9 @@ int execute(const DiffFlags& flags) {
     if (flags.json_given) outputs.push_back({"--json", flags.json_path});
     if (flags.markdown_given) outputs.push_back({"--markdown", flags.markdown_path});
     check_report_paths(outputs, inputs);
+    std::vector<AuditReport> read = read_reports(flags.inputs);
     std::vector<NamedReport> reports;
-    for (const auto& path : flags.inputs) reports.push_back({path, read_report(path)});
+    for (std::size_t i = 0; i < read.size(); ++i) reports.push_back({flags.inputs[i], std::move(read[i])});
     const ReportDiff diff = diff_reports(reports, flags.dumps);
     bool on_stdout = false;
     for (const auto& o : outputs) {

@@ -24,10 +24,14 @@ int execute(const MergeFlags& flags) {
     for (const auto& path : flags.inputs) inputs.push_back({"shard report " + path, path});
     check_report_paths({{"-o", flags.output}}, inputs);
     // Every file is read and every check made before anything is written.
+    std::vector<std::string> texts;
+    std::vector<AuditReport> read = read_reports(flags.inputs, &texts);
     std::vector<ShardReport> shards;
-    for (const auto& path : flags.inputs) shards.push_back({path, read_report(path)});
-    const AuditReport merged = merge_shard_reports(std::move(shards));
-    write_report({"-o", flags.output}, render_json(merged));
+    for (std::size_t i = 0; i < read.size(); ++i) shards.push_back({flags.inputs[i], std::move(read[i]), texts[i]});
+    // Each operation is copied as its shard wrote it: rendering them again costs as much as parsing.
+    std::vector<std::string_view> operation_texts;
+    const AuditReport merged = merge_shard_reports(std::move(shards), &operation_texts);
+    write_report({"-o", flags.output}, render_json(merged, operation_texts));
     std::ostream& console = report_goes_to_stdout(flags.output) ? std::cerr : std::cout;
     if (flags.quiet) console << render_summary_line(merged, false) << "\n";
     else console << render_console(merged, ConsoleOptions{false, false});

@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 #include "common/error.hpp"
+#include "common/parallel_each.hpp"
+#include "report/report_text.hpp"
 #include "expectations.hpp"
 #include "shard.hpp"
 
@@ -118,9 +120,24 @@ std::vector<BackendStatus> union_of_backends(const std::vector<ShardReport*>& or
     return out;
 }
 
+// Each shard's operation texts (report_text.hpp), scanned in parallel; empty when a shard has no
+// text or its text does not split into exactly its operations.
+std::vector<std::vector<std::string_view>> shard_operation_texts(const std::vector<ShardReport*>& order) {
+    std::vector<std::vector<std::string_view>> texts(order.size());
+    bool complete = true;
+    parallel_each(order.size(), [&](std::size_t k) {
+        auto found = operation_texts(order[k]->text);
+        if (found && found->size() == order[k]->report.operations.size()) texts[k] = std::move(*found);
+    });
+    for (std::size_t k = 0; k < order.size(); ++k)
+        complete = complete && texts[k].size() == order[k]->report.operations.size();
+    if (!complete) texts.clear();
+    return texts;
+}
+
 } // namespace
 
-AuditReport merge_shard_reports(std::vector<ShardReport> shards) {
+AuditReport merge_shard_reports(std::vector<ShardReport> shards, std::vector<std::string_view>* merged_texts) {
     if (shards.empty()) throw refused("no reports given");
     if (!shards.front().report.shard)
         throw refused(shards.front().name + " is not a shard report (written without run --shard)");
@@ -138,21 +155,33 @@ AuditReport merge_shard_reports(std::vector<ShardReport> shards) {
     merged.started_at = first.started_at;
     merged.environment = first.environment;
     bool required_missing = false;
-    std::vector<std::pair<std::size_t, OperationReport>> operations;
-    for (ShardReport* s : order) {
-        AuditReport& r = s->report;
+    const auto texts = merged_texts ? shard_operation_texts(order) : std::vector<std::vector<std::string_view>>{};
+    struct Placed {
+        std::size_t index; // in the scenario
+        OperationReport op;
+        std::string_view text;
+    };
+    std::vector<Placed> operations;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        AuditReport& r = order[k]->report;
         merged.started_at = std::min(merged.started_at, r.started_at); // ISO 8601 UTC sorts as text
         merged.duration_s = std::max(merged.duration_s, r.duration_s);  // shards run side by side
         merged.interrupted = merged.interrupted || r.interrupted;
         required_missing = required_missing || r.summary.exit_code == exit_code::k_required_backend_unavailable;
         merged.merged_from.push_back(MergedShard{r.shard->index, r.started_at, r.duration_s, r.environment});
-        for (auto& op : r.operations) operations.emplace_back(index_of.at(op.id), std::move(op));
+        for (std::size_t i = 0; i < r.operations.size(); ++i)
+            operations.push_back({index_of.at(r.operations[i].id), std::move(r.operations[i]),
+                                  texts.empty() ? std::string_view{} : texts[k][i]});
     }
     merged.backends = union_of_backends(order);
     // An exec op's entries (one per output) keep their order: the sort is stable.
     std::stable_sort(operations.begin(), operations.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& entry : operations) merged.operations.push_back(std::move(entry.second));
+                     [](const Placed& a, const Placed& b) { return a.index < b.index; });
+    merged.operations.reserve(operations.size());
+    for (auto& entry : operations) {
+        merged.operations.push_back(std::move(entry.op));
+        if (!texts.empty()) merged_texts->push_back(entry.text);
+    }
     merged.summary = summarize(merged, required_missing);
     return merged;
 }

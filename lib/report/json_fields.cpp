@@ -1,16 +1,22 @@
 #include "report/json_fields.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace detaudit {
 
+std::string JsonPointer::text() const {
+    if (!m_parent) return "";
+    return m_key ? child_pointer(m_parent->text(), *m_key) : child_pointer(m_parent->text(), m_index);
+}
+
 void JsonAt::fail(const std::string& expected) const {
-    errors.fail(pointer, "expected " + expected + ", got " + describe_json(value));
+    errors.fail(pointer.text(), "expected " + expected + ", got " + describe_json(value));
 }
 
 JsonAt JsonAt::at(std::size_t index) const {
-    return JsonAt{array()[index], child_pointer(pointer, index), errors};
+    return JsonAt{array()[index], JsonPointer(pointer, index), errors};
 }
 
 std::string JsonAt::string() const {
@@ -85,9 +91,9 @@ JsonObject::JsonObject(const JsonAt& at)
 
 JsonAt JsonObject::required(const std::string& key) {
     const auto it = m_value.find(key);
-    if (it == m_value.end()) m_errors.fail(m_pointer, "missing required key \"" + key + "\"");
-    m_taken.insert(key);
-    return JsonAt{*it, child_pointer(m_pointer, key), m_errors};
+    if (it == m_value.end()) m_errors.fail(m_pointer.text(), "missing required key \"" + key + "\"");
+    m_taken.push_back(&*it);
+    return JsonAt{*it, JsonPointer(m_pointer, it.key()), m_errors}; // it.key() lives in the document
 }
 
 bool JsonObject::has(const std::string& key) const {
@@ -96,8 +102,8 @@ bool JsonObject::has(const std::string& key) const {
 
 void JsonObject::finish() const {
     for (const auto& item : m_value.items())
-        if (!m_taken.count(item.key()))
-            m_errors.fail(child_pointer(m_pointer, item.key()), "unknown key in a detaudit report");
+        if (std::find(m_taken.begin(), m_taken.end(), &item.value()) == m_taken.end())
+            m_errors.fail(child_pointer(m_pointer.text(), item.key()), "unknown key in a detaudit report");
 }
 
 } // namespace detaudit

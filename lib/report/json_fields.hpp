@@ -6,16 +6,31 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
 namespace detaudit {
 
+// A value's JSON pointer, kept as a link to its parent's and spelled out only for a message:
+// reading a report makes one per field and prints almost none. The parent (a JsonAt or a
+// JsonObject further up the reading) and the key (as the document stores it) must outlive it.
+class JsonPointer {
+  public:
+    JsonPointer() = default; // the document itself: ""
+    JsonPointer(const JsonPointer& parent, const std::string& key) : m_parent(&parent), m_key(&key) {}
+    JsonPointer(const JsonPointer& parent, std::size_t index) : m_parent(&parent), m_index(index) {}
+    std::string text() const;
+
+  private:
+    const JsonPointer* m_parent = nullptr;
+    const std::string* m_key = nullptr; // null for an array index
+    std::size_t m_index = 0;
+};
+
 // Where a value sits: the document's errors and its JSON pointer.
 struct JsonAt {
     const nlohmann::json& value;
-    std::string pointer;
+    JsonPointer pointer;
     const ScenarioErrors& errors;
 
     [[noreturn]] void fail(const std::string& expected) const;
@@ -41,13 +56,13 @@ class JsonObject {
     // Call only after has(key).
     JsonAt optional(const std::string& key) { return required(key); }
     void finish() const;
-    const std::string& pointer() const { return m_pointer; }
+    const JsonPointer& pointer() const { return m_pointer; }
 
   private:
     const nlohmann::json& m_value;
-    std::string m_pointer;
+    JsonPointer m_pointer;
     const ScenarioErrors& m_errors;
-    std::set<std::string> m_taken;
+    std::vector<const nlohmann::json*> m_taken; // few keys: a scan beats a set of copied strings
 };
 
 } // namespace detaudit

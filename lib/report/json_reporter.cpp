@@ -1,6 +1,10 @@
 #include "report/json_reporter.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string_view>
+#include "common/parallel_each.hpp"
 
 namespace detaudit {
 namespace {
@@ -181,7 +185,8 @@ Json shard_json(const ShardInfo& s) {
                 {"operations", std::move(operations)}};
 }
 
-Json build(const AuditReport& report) {
+// Everything but the operations, which come last.
+Json build_head(const AuditReport& report) {
     Json j;
     j["schema_version"] = report.schema_version;
     j["tool"] = report.tool;
@@ -208,10 +213,29 @@ Json build(const AuditReport& report) {
         j["merged_from"] = std::move(merged);
     }
     j["summary"] = summary_json(report.summary);
-    Json operations = Json::array();
-    for (const auto& op : report.operations) operations.push_back(operation_json(op));
-    j["operations"] = std::move(operations);
+    j["operations"] = Json::array(); // the last key: render_json splices the operations in
     return j;
+}
+
+Json build(const AuditReport& report) {
+    Json j = build_head(report);
+    Json& operations = j["operations"];
+    for (const auto& op : report.operations) operations.push_back(operation_json(op));
+    return j;
+}
+
+// Operations [first, last) as they appear in the report's "operations" array, each preceded by
+// its line break and indentation, joined by commas: the serializer is started at the depth the
+// whole document's dump reaches them at (4 spaces), so the text is byte for byte that dump's.
+std::string render_operations(const std::vector<OperationReport>& operations, std::size_t first, std::size_t last) {
+    std::string text;
+    nlohmann::detail::serializer<Json> serializer(nlohmann::detail::output_adapter<char>(text), ' ',
+                                                  Json::error_handler_t::replace);
+    for (std::size_t i = first; i < last; ++i) {
+        text += i == 0 ? "\n    " : ",\n    ";
+        serializer.dump(operation_json(operations[i]), true, false, 2, 4);
+    }
+    return text;
 }
 
 } // namespace
@@ -255,10 +279,42 @@ nlohmann::ordered_json diff_to_json(const DiffStats& d) {
 
 nlohmann::json report_to_json(const AuditReport& report) { return nlohmann::json(build(report)); }
 
-std::string render_json(const AuditReport& report) {
-    std::string text =
-        build(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    text += '\n';
+std::string render_json(const AuditReport& report) { return render_json(report, {}); }
+
+std::string render_json(const AuditReport& report, const std::vector<std::string_view>& operation_texts) {
+    std::string text = build_head(report).dump(2, ' ', false, Json::error_handler_t::replace);
+    const std::size_t ops = report.operations.size();
+    if (ops == 0) return text + '\n';
+    // The operations go into the empty array the head ends with.
+    const std::string_view empty_tail = "[]\n}";
+    if (text.size() < empty_tail.size() || text.compare(text.size() - empty_tail.size(), empty_tail.size(), empty_tail) != 0)
+        throw std::logic_error("render_json: the report's head does not end with its operations");
+    text.resize(text.size() - empty_tail.size());
+    std::vector<std::string> parts;
+    if (operation_texts.size() == ops) {
+        std::size_t size = text.size() + 16;
+        for (const auto& op : operation_texts) size += op.size() + 6;
+        text.reserve(size);
+        text += '[';
+        for (std::size_t i = 0; i < ops; ++i) {
+            text += i == 0 ? "\n    " : ",\n    ";
+            text += operation_texts[i];
+        }
+    } else {
+        // A fleet's merged report holds tens of thousands of operations: they render in
+        // parallel, in contiguous chunks joined in order.
+        const std::size_t chunks = std::min<std::size_t>(ops, 64);
+        parts.resize(chunks);
+        parallel_each(chunks, [&](std::size_t c) {
+            parts[c] = render_operations(report.operations, ops * c / chunks, ops * (c + 1) / chunks);
+        });
+        std::size_t size = text.size() + 16;
+        for (const auto& part : parts) size += part.size();
+        text.reserve(size);
+        text += '[';
+        for (const auto& part : parts) text += part;
+    }
+    text += "\n  ]\n}\n";
     return text;
 }
 

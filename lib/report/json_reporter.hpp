@@ -2,6 +2,8 @@
 // docs/report.schema.json. Saved reports are what `diff`/`compare` and baselines read back.
 #pragma once
 #include <string>
+#include <string_view>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include "report/report.hpp"
 
@@ -19,5 +21,11 @@ nlohmann::json report_to_json(const AuditReport& report);
 // The report as a file: keys in reading order, 2-space indent, trailing newline. Invalid UTF-8
 // in strings (driver messages, program output) is replaced rather than failing the whole report.
 std::string render_json(const AuditReport& report);
+
+// As render_json, with the operations copied from their text as a saved report holds it
+// (report_text.hpp's operation_texts, one per report.operations entry, in that order) rather than
+// rendered again: what `merge` does with its shards' operations. Without one text per operation
+// they are rendered.
+std::string render_json(const AuditReport& report, const std::vector<std::string_view>& operation_texts);
 
 } // namespace detaudit

@@ -1,8 +1,10 @@
 #include "report/report_reader.hpp"
 
 #include "common/dtype.hpp"
+#include "common/parallel_each.hpp"
 #include "io/read_file.hpp"
 #include "report/json_fields.hpp"
+#include "report/report_json_parse.hpp"
 #include "report/report_reader_cells.hpp"
 
 namespace detaudit {
@@ -88,7 +90,7 @@ std::map<std::string, std::string> read_string_map(const JsonAt& at) {
     std::map<std::string, std::string> out;
     for (const auto& item : at.object().items())
         out[item.key()] =
-            JsonAt{item.value(), child_pointer(at.pointer, item.key()), at.errors}.string();
+            JsonAt{item.value(), JsonPointer(at.pointer, item.key()), at.errors}.string();
     return out;
 }
 
@@ -213,7 +215,7 @@ int read_schema_version(JsonObject& o) {
     const JsonAt at = o.required("schema_version");
     const int version = at.integer();
     if (version != k_report_schema_version)
-        at.errors.fail(at.pointer, "schema version " + std::to_string(version) +
+        at.errors.fail(at.pointer.text(), "schema version " + std::to_string(version) +
                                        " is not one this detaudit reads (it reads version " +
                                        std::to_string(k_report_schema_version) + ")");
     return version;
@@ -243,21 +245,24 @@ AuditReport read_document(const JsonAt& root) {
 
 AuditReport parse_report(std::string_view text, const std::string& file) {
     const ScenarioErrors errors(file);
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        // e.what() is "[json.exception.parse_error.101] parse error at line 3, column 1: ..."
-        std::string what = e.what();
-        const auto start = what.find("] ");
-        errors.fail("", "not a JSON report: " +
-                            (start == std::string::npos ? what : what.substr(start + 2)));
-    }
-    return read_document(JsonAt{document, "", errors});
+    const nlohmann::json document = parse_report_json(text, errors);
+    return read_document(JsonAt{document, JsonPointer(), errors});
 }
 
 AuditReport read_report(const std::string& path) {
     return parse_report(read_regular_file(path, k_max_report_bytes, "report"), path);
+}
+
+std::vector<AuditReport> read_reports(const std::vector<std::string>& paths, std::vector<std::string>* texts) {
+    std::vector<AuditReport> reports(paths.size());
+    std::vector<std::string> kept(texts ? paths.size() : 0);
+    parallel_each(paths.size(), [&](std::size_t i) {
+        std::string text = read_regular_file(paths[i], k_max_report_bytes, "report");
+        reports[i] = parse_report(text, paths[i]);
+        if (texts) kept[i] = std::move(text);
+    });
+    if (texts) *texts = std::move(kept);
+    return reports;
 }
 
 } // namespace detaudit

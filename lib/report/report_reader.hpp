@@ -7,6 +7,7 @@
 #include "report/report.hpp"
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace detaudit {
 
@@ -15,6 +16,13 @@ constexpr int k_report_schema_version = 1;
 
 // Reads and parses the report file at `path` ("-" is not stdin: reports are files).
 AuditReport read_report(const std::string& path);
+
+// Reads several report files, in parallel on the hardware threads, in the order given. When any
+// is refused, the error is that of the first refused file in that order, as reading them one by
+// one would give.
+// `texts`, when given, receives each file's text (what `merge` copies operations from).
+std::vector<AuditReport> read_reports(const std::vector<std::string>& paths,
+                                      std::vector<std::string>* texts = nullptr);
 
 // Parses report text; `file` names it in error messages.
 AuditReport parse_report(std::string_view text, const std::string& file);

@@ -144,6 +144,23 @@ class Merge(ShardRuns):
         self.refused([s[0], self.path("truncated.json"), s[2]], ["truncated.json"])
         future = self.edited(s[1], "future.json", lambda r: r.update(schema_version=99))
         self.refused([s[0], future, s[2]], ["future.json"])
+        with open(self.path("twice.json"), "w") as f:
+            f.write(text.replace('"started_at"', '"started_at": "2020-01-01T00:00:00Z",\n  "started_at"', 1))
+        self.refused([s[0], self.path("twice.json"), s[2]], ["twice.json: /started_at: duplicate key"])
+
+    def test_merge_of_reformatted_shards(self):
+        # Operations are copied from the shards' text: shards saved in another layout still merge
+        # into the same report, and the result is valid JSON of the schema.
+        _, unsharded, _ = self.run_report(cc.source_path(*FLEET), expect_rc=0, name="unsharded")
+        compact = []
+        for k, path in enumerate(self.shards(), 1):
+            compact.append(self.path(f"compact-{k}.json"))
+            with open(compact[-1], "w") as f:
+                json.dump(cc.load_json(path), f, separators=(",", ":"))
+        out = self.path("merged.json")
+        self.detaudit("merge", *compact, "-o", out, expect_rc=0)
+        self.assertSchemaValid(out)
+        self.assertEqual(comparable(cc.load_json(out)), comparable(unsharded))
 
 
 class Diff(cc.CliTestCase):
@@ -211,6 +228,12 @@ class Diff(cc.CliTestCase):
         self.assertOneErrorLine(self.detaudit("diff", self.a, foreign), ["another scenario"])
         self.assertOneErrorLine(self.detaudit("diff", self.a), ["reports"])
         self.assertOneErrorLine(self.detaudit("diff", self.a, self.a, "--dumps", "x", "y", "z"), ["--dumps"])
+        with open(self.a) as f:
+            text = f.read()
+        with open(self.path("twice.json"), "w") as f:
+            f.write(text.replace('"scenario_digest"', '"scenario_digest": "0",\n    "scenario_digest"', 1))
+        self.assertOneErrorLine(self.detaudit("diff", self.a, self.path("twice.json")),
+                                ["twice.json: /scenario/scenario_digest: duplicate key"])
 
 
 class Baseline(cc.CliTestCase):

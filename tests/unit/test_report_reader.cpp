@@ -173,3 +173,50 @@ TEST_CASE("report reader: bad reports are one line naming the file and the JSON 
         CHECK(error_of(edited("/a~1b", 1)) == "bad.json: /a~1b: unknown key in a detaudit report");
     }
 }
+
+TEST_CASE("report reader: a key named twice in an object is refused with its JSON pointer") {
+    const std::string text = example();
+    // The same key again right after its first occurrence, with another value.
+    const auto twice = [&](const std::string& first, const std::string& again) {
+        const auto at = text.find(first);
+        REQUIRE(at != std::string::npos);
+        std::string t = text;
+        t.insert(at, again);
+        return t;
+    };
+    CHECK(error_of(twice("\"started_at\"", "\"started_at\": \"2020-01-01T00:00:00Z\",\n  ")) ==
+          "bad.json: /started_at: duplicate key in a detaudit report");
+    CHECK(error_of(twice("\"distinct_outputs\"", "\"distinct_outputs\": 1, ")) ==
+          "bad.json: /operations/0/cells/0/distinct_outputs: duplicate key in a detaudit report");
+    CHECK(error_of(R"({"a": {"x~y/z": 1, "x~y/z": 2}})") ==
+          "bad.json: /a/x~0y~1z: duplicate key in a detaudit report");
+    CHECK(error_of(R"({"a": [{}, [], {"k": 1, "k": 1}]})") ==
+          "bad.json: /a/2/k: duplicate key in a detaudit report");
+    // The same key in different objects is no duplicate: the report reads back byte for byte.
+    require_round_trip(text);
+}
+
+TEST_CASE("report reader: several files read at once, refused as reading them in order would be") {
+    test::TempDir dir;
+    std::vector<std::string> paths;
+    for (int i = 0; i < 5; ++i) {
+        paths.push_back((dir.path / ("r" + std::to_string(i) + ".json")).string());
+        test::write_text(paths.back(), example());
+    }
+    std::vector<std::string> texts;
+    const std::vector<AuditReport> reports = read_reports(paths, &texts);
+    REQUIRE(reports.size() == 5);
+    REQUIRE(texts.size() == 5);
+    for (std::size_t i = 0; i < 5; ++i) {
+        CHECK(texts[i] == example());
+        CHECK(render_json(reports[i]) == example());
+    }
+    test::write_text(paths[3], example().substr(0, 100));
+    test::write_text(paths[1], edited("/duration_s", "soon"));
+    try {
+        read_reports(paths);
+        FAIL("a bad report was read");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()) == paths[1] + ": /duration_s: expected a number, got \"soon\"");
+    }
+}
