@@ -6,6 +6,7 @@
 #include "common/parallel_each.hpp"
 #include "report/report_text.hpp"
 #include "expectations.hpp"
+#include "merge_baseline.hpp"
 #include "shard.hpp"
 
 namespace detaudit {
@@ -182,6 +183,9 @@ AuditReport merge_shard_reports(std::vector<ShardReport> shards, std::vector<std
         merged.operations.push_back(std::move(entry.op));
         if (!texts.empty()) merged_texts->push_back(entry.text);
     }
+    std::vector<ShardScenario> scenarios;
+    for (const ShardReport* s : order) scenarios.push_back({s->name, &s->report.scenario});
+    merge_baseline_records(merged.scenario, scenarios, merged.operations);
     merged.summary = summarize(merged, required_missing);
     return merged;
 }

@@ -33,10 +33,10 @@ def comparable(report):
 
 
 class ShardRuns(cc.CliTestCase):
-    def shard(self, k, n, name=None, scenario=None):
+    def shard(self, k, n, name=None, scenario=None, extra=(), expect_rc=0):
         path = self.path(name or f"shard-{k}-of-{n}.json")
         self.detaudit("run", scenario or cc.source_path(*FLEET), "--shard", f"{k}/{n}", "--json", path, "-q",
-                      expect_rc=0)
+                      *extra, expect_rc=expect_rc)
         return path
 
 
@@ -112,6 +112,30 @@ class Merge(ShardRuns):
         self.assertEqual([m["shard"] for m in merged["merged_from"]], list(range(1, self.N + 1)))
         self.assertTrue(all(m["environment"] for m in merged["merged_from"]))
         self.assertNotIn("shard", merged)
+
+    def test_merge_of_shards_run_with_a_baseline(self):
+        """Each shard records the baseline's differing and missing cells of its own operations; the
+        merged report holds all of them in operation order, as the unsharded run does."""
+        _, saved, _ = self.run_report(cc.source_path(*FLEET), expect_rc=0, name="saved")
+        saved["operations"][2]["cells"][1]["digests"][0] = "0" * 32  # one cell drifted
+        saved["operations"][4]["cells"][0]["digests"][0] = "1" * 32  # another, in another op
+        saved["operations"].pop(0)  # and one operation missing
+        baseline = cc.write_json(self.path("baseline.json"), saved)
+        _, unsharded, _ = self.run_report(cc.source_path(*FLEET), "--baseline", baseline, expect_rc=1,
+                                          name="unsharded-baseline")
+        shards = [self.shard(k, self.N, f"baseline-shard-{k}.json", extra=("--baseline", baseline), expect_rc=None)
+                  for k in range(1, self.N + 1)]
+        out = self.path("merged-baseline.json")
+        self.detaudit("merge", *reversed(shards), "-o", out, expect_rc=1)  # the merged verdict: two cells drifted
+        merged = cc.load_json(out)
+        recorded = unsharded["scenario"]["baseline"]
+        self.assertEqual(len(recorded["differing_cells"]), 2)
+        self.assertTrue(recorded["missing_cells"])
+        self.assertEqual(merged["scenario"]["baseline"], recorded)
+        self.assertEqual(comparable(merged), comparable(unsharded))
+        # Shards that disagree on the baseline are not one audit.
+        plain = self.shard(1, self.N, "plain-shard-1.json")
+        self.refused([plain] + shards[1:], ["--baseline", "without"])
 
     def test_refusals(self):
         s = self.shards()
