@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
                 "cpu/wall ~ threads kept busy\n",
                 options.log2_n, static_cast<double>(n * sizeof(float)) / 1048576.0);
     static const char* const isa_names[] = {"generic", "avx2", "avx512"};
-    std::printf("philox f32 uniform kernel: %s\n", isa_names[static_cast<int>(k::philox_best_isa())]);
+    std::printf("philox f32 uniform kernel: %s\n",
+                isa_names[static_cast<int>(k::philox_best_isa())]);
 
     Suite suite(options.repeats);
     const auto mt_id = suite.add("mt19937", [&] { mt19937_uniform(out.data(), n); });

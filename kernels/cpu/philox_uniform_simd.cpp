@@ -13,7 +13,8 @@ namespace {
 void scalar_blocks(uint64_t seed, uint64_t first_block, std::size_t blocks, float* out) {
     for (std::size_t i = 0; i < blocks; ++i) {
         const Philox4x32 r = philox_block(seed, first_block + i);
-        for (int j = 0; j < 4; ++j) out[4 * i + j] = uniform_f32(r.v[j]);
+        for (int j = 0; j < 4; ++j)
+            out[4 * i + j] = uniform_f32(r.v[j]);
     }
 }
 
@@ -32,13 +33,14 @@ void generic_blocks(uint64_t seed, uint64_t first_block, std::size_t blocks, flo
         }
         philox4x32_lanes(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
         for (std::size_t l = 0; l < k_group; ++l)
-            for (std::size_t j = 0; j < 4; ++j) out[4 * (i + l) + j] = uniform_f32(ctr[j][l]);
+            for (std::size_t j = 0; j < 4; ++j)
+                out[4 * (i + l) + j] = uniform_f32(ctr[j][l]);
     }
     scalar_blocks(seed, first_block + i, blocks - i, out + 4 * i);
 }
 
-// A group of `lanes` consecutive blocks from `base` whose low counter words do not wrap, so the
-// high word is the same in every lane.
+// Whether the low counter word wraps within the `lanes` blocks from `base`: the vector groups
+// give all their lanes one high word, so such a group (one in 2^32 / lanes) goes block by block.
 bool low_word_wraps(uint64_t base, uint32_t lanes) {
     return static_cast<uint32_t>(base) > UINT32_MAX - (lanes - 1);
 }
@@ -46,11 +48,12 @@ bool low_word_wraps(uint64_t base, uint32_t lanes) {
 #if DETAUDIT_PHILOX_X86
 
 #define DETAUDIT_TARGET_AVX512 __attribute__((target("avx512f")))
+#define DETAUDIT_TARGET_AVX2 __attribute__((target("avx2")))
 // GCC 12's AVX-512 intrinsics pass _mm512_undefined_epi32() (a self-initialised variable) as the
-// ignored merge source, which -Wuninitialized reports once they are inlined.
+// ignored merge source, which -W(maybe-)uninitialized reports once they are inlined.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
-#define DETAUDIT_TARGET_AVX2 __attribute__((target("avx2")))
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 // 8 blocks per vector, one per 64-bit lane, each word in the low half of its lane: vpmuludq
 // multiplies exactly those halves, so a round is a multiply, a shift (hi) and a three-way xor per
@@ -61,6 +64,7 @@ DETAUDIT_TARGET_AVX512 inline void avx512_rounds(__m512i (&x)[k_vectors512][4], 
     const __m512i mul0 = _mm512_set1_epi64(philox_detail::k_mul0);
     const __m512i mul1 = _mm512_set1_epi64(philox_detail::k_mul1);
     uint32_t key0 = static_cast<uint32_t>(seed), key1 = static_cast<uint32_t>(seed >> 32);
+#pragma GCC unroll 10
     for (int r = 0; r < 10; ++r) {
         const __m512i k0 = _mm512_set1_epi64(key0);
         const __m512i k1 = _mm512_set1_epi64(key1);
@@ -79,8 +83,10 @@ DETAUDIT_TARGET_AVX512 inline void avx512_rounds(__m512i (&x)[k_vectors512][4], 
 
 // Packs two 8-lane vectors' words into 16 floats, converts them as uniform_f32 does and stores
 // the 16 blocks: the in-lane 4x4 transposes leave packed lane 4q + e's block at out + 16 (4e + q).
-DETAUDIT_TARGET_AVX512 inline void avx512_store16(const __m512i (&a)[4], const __m512i (&b)[4], float* out) {
-    const __m512i low_halves = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+DETAUDIT_TARGET_AVX512 inline void avx512_store16(const __m512i (&a)[4], const __m512i (&b)[4],
+                                                  float* out) {
+    const __m512i low_halves =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512 scale = _mm512_set1_ps(k_two_pow_m32);
     const __m512 offset = _mm512_set1_ps(k_two_pow_m32 / 2.0f);
     __m512 f[4];
@@ -112,16 +118,20 @@ DETAUDIT_TARGET_AVX512 inline void avx512_group(uint64_t seed, uint64_t base, fl
         x[v][3] = _mm512_setzero_si512();
     }
     avx512_rounds(x, seed);
-    for (int p = 0; p < k_vectors512 / 2; ++p) avx512_store16(x[2 * p], x[2 * p + 1], out + 64 * p);
+    for (int p = 0; p < k_vectors512 / 2; ++p)
+        avx512_store16(x[2 * p], x[2 * p + 1], out + 64 * p);
 }
 
-DETAUDIT_TARGET_AVX512 void avx512_blocks(uint64_t seed, uint64_t first_block, std::size_t blocks, float* out) {
+DETAUDIT_TARGET_AVX512 void avx512_blocks(uint64_t seed, uint64_t first_block, std::size_t blocks,
+                                          float* out) {
     constexpr std::size_t k_group = 8 * k_vectors512;
     std::size_t i = 0;
     for (; i + k_group <= blocks; i += k_group) {
         const uint64_t base = first_block + i;
-        if (low_word_wraps(base, k_group)) scalar_blocks(seed, base, k_group, out + 4 * i);
-        else avx512_group(seed, base, out + 4 * i);
+        if (low_word_wraps(base, k_group))
+            scalar_blocks(seed, base, k_group, out + 4 * i);
+        else
+            avx512_group(seed, base, out + 4 * i);
     }
     scalar_blocks(seed, first_block + i, blocks - i, out + 4 * i);
 }
@@ -143,8 +153,11 @@ DETAUDIT_TARGET_AVX2 inline __m256 u32_to_f32(__m256i x) {
     return _mm256_add_ps(_mm256_mul_ps(hi, _mm256_set1_ps(65536.0f)), lo);
 }
 
-// 8 lanes x k_vectors256: lane 4q + e of vector v holds block base + 8 v + 2 e + q.
-constexpr int k_vectors256 = 2;
+// 8 lanes x k_vectors256, each block's words in 32-bit lanes (the 64-bit layout of the AVX-512
+// rounds needs more than AVX2's 16 registers here and measured slower): lane 4q + e of vector v
+// holds block base + 8 v + 2 e + q, the order in which the in-lane 4x4 transposes below leave
+// each block's four words next to each other.
+constexpr int k_vectors256 = 4;
 
 DETAUDIT_TARGET_AVX2 inline void avx2_group(uint64_t seed, uint64_t base, float* out) {
     const __m256i lane_block = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
@@ -159,6 +172,7 @@ DETAUDIT_TARGET_AVX2 inline void avx2_group(uint64_t seed, uint64_t base, float*
         x[v][3] = _mm256_setzero_si256();
     }
     uint32_t key0 = static_cast<uint32_t>(seed), key1 = static_cast<uint32_t>(seed >> 32);
+#pragma GCC unroll 10
     for (int r = 0; r < 10; ++r) {
         const __m256i k0 = _mm256_set1_epi32(static_cast<int>(key0));
         const __m256i k1 = _mm256_set1_epi32(static_cast<int>(key1));
@@ -178,7 +192,8 @@ DETAUDIT_TARGET_AVX2 inline void avx2_group(uint64_t seed, uint64_t base, float*
     const __m256 offset = _mm256_set1_ps(k_two_pow_m32 / 2.0f);
     for (int v = 0; v < k_vectors256; ++v) {
         __m256 f[4];
-        for (int j = 0; j < 4; ++j) f[j] = _mm256_add_ps(_mm256_mul_ps(u32_to_f32(x[v][j]), scale), offset);
+        for (int j = 0; j < 4; ++j)
+            f[j] = _mm256_add_ps(_mm256_mul_ps(u32_to_f32(x[v][j]), scale), offset);
         const __m256d t0 = _mm256_castps_pd(_mm256_unpacklo_ps(f[0], f[1]));
         const __m256d t1 = _mm256_castps_pd(_mm256_unpackhi_ps(f[0], f[1]));
         const __m256d t2 = _mm256_castps_pd(_mm256_unpacklo_ps(f[2], f[3]));
@@ -188,17 +203,21 @@ DETAUDIT_TARGET_AVX2 inline void avx2_group(uint64_t seed, uint64_t base, float*
                                 _mm256_castpd_ps(_mm256_unpacklo_pd(t1, t3)),
                                 _mm256_castpd_ps(_mm256_unpackhi_pd(t1, t3))};
         float* dst = out + 32 * v;
-        for (int e = 0; e < 4; ++e) _mm256_storeu_ps(dst + 8 * e, rows[e]);
+        for (int e = 0; e < 4; ++e)
+            _mm256_storeu_ps(dst + 8 * e, rows[e]);
     }
 }
 
-DETAUDIT_TARGET_AVX2 void avx2_blocks(uint64_t seed, uint64_t first_block, std::size_t blocks, float* out) {
+DETAUDIT_TARGET_AVX2 void avx2_blocks(uint64_t seed, uint64_t first_block, std::size_t blocks,
+                                      float* out) {
     constexpr std::size_t k_group = 8 * k_vectors256;
     std::size_t i = 0;
     for (; i + k_group <= blocks; i += k_group) {
         const uint64_t base = first_block + i;
-        if (low_word_wraps(base, k_group)) scalar_blocks(seed, base, k_group, out + 4 * i);
-        else avx2_group(seed, base, out + 4 * i);
+        if (low_word_wraps(base, k_group))
+            scalar_blocks(seed, base, k_group, out + 4 * i);
+        else
+            avx2_group(seed, base, out + 4 * i);
     }
     scalar_blocks(seed, first_block + i, blocks - i, out + 4 * i);
 }
@@ -219,12 +238,12 @@ bool philox_isa_supported(PhiloxIsa isa) {
 PhiloxIsa philox_best_isa() {
     static const PhiloxIsa best = philox_isa_supported(PhiloxIsa::avx512) ? PhiloxIsa::avx512
                                   : philox_isa_supported(PhiloxIsa::avx2) ? PhiloxIsa::avx2
-                                                                           : PhiloxIsa::generic;
+                                                                          : PhiloxIsa::generic;
     return best;
 }
 
-void philox_uniform_f32_blocks(PhiloxIsa isa, uint64_t seed, uint64_t first_block, std::size_t blocks,
-                               float* out) {
+void philox_uniform_f32_blocks(PhiloxIsa isa, uint64_t seed, uint64_t first_block,
+                               std::size_t blocks, float* out) {
 #if DETAUDIT_PHILOX_X86
     if (isa == PhiloxIsa::avx512) return avx512_blocks(seed, first_block, blocks, out);
     if (isa == PhiloxIsa::avx2) return avx2_blocks(seed, first_block, blocks, out);

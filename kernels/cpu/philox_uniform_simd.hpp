@@ -17,7 +17,7 @@ bool philox_isa_supported(PhiloxIsa isa);
 
 // out[4 * i + j] = uniform_f32(word j of Philox block first_block + i) for i < blocks, computed
 // with `isa`'s code (which the caller checked with philox_isa_supported).
-void philox_uniform_f32_blocks(PhiloxIsa isa, uint64_t seed, uint64_t first_block, std::size_t blocks,
-                               float* out);
+void philox_uniform_f32_blocks(PhiloxIsa isa, uint64_t seed, uint64_t first_block,
+                               std::size_t blocks, float* out);
 
 } // namespace detaudit::kernels

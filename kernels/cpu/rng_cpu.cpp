@@ -43,7 +43,8 @@ void rng_philox(Distribution distribution, uint64_t seed, T* out, std::size_t co
             const PhiloxIsa isa = philox_best_isa();
 #pragma omp parallel for schedule(static) num_threads(settings.threads)
             for (std::size_t b = 0; b < full_blocks; b += k_span)
-                philox_uniform_f32_blocks(isa, seed, b, std::min(k_span, full_blocks - b), out + 4 * b);
+                philox_uniform_f32_blocks(isa, seed, b, std::min(k_span, full_blocks - b),
+                                          out + 4 * b);
             for (std::size_t i = full_blocks * 4; i < count; ++i)
                 out[i] = uniform_f32(philox_word(seed, i));
             return;

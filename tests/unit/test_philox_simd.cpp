@@ -1,11 +1,11 @@
 // The per-ISA Philox f32 uniform kernels (kernels/cpu/philox_uniform_simd) against the scalar
 // stream of kernels/common/philox.hpp, bit for bit: every ISA this CPU runs, counters whose low
 // word wraps inside a vector group, unaligned outputs and ragged block counts.
+#include "kernels/common/philox.hpp"
+#include "kernels/cpu/philox_uniform_simd.hpp"
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <vector>
-#include "kernels/common/philox.hpp"
-#include "kernels/cpu/philox_uniform_simd.hpp"
 
 using namespace detaudit::kernels;
 
@@ -17,7 +17,8 @@ long first_mismatch(uint64_t seed, uint64_t first_block, std::size_t blocks, con
         const Philox4x32 r = philox_block(seed, first_block + i);
         for (std::size_t j = 0; j < 4; ++j) {
             const float expected = uniform_f32(r.v[j]);
-            if (std::memcmp(&expected, &out[4 * i + j], sizeof(float)) != 0) return static_cast<long>(4 * i + j);
+            if (std::memcmp(&expected, &out[4 * i + j], sizeof(float)) != 0)
+                return static_cast<long>(4 * i + j);
         }
     }
     return -1;
