@@ -2,7 +2,7 @@
 #include <atomic>
 #include "../common/philox.hpp"
 #include "../common/rng_layout.hpp"
-#include "vector_clones.hpp"
+#include "philox_uniform_simd.hpp"
 
 namespace detaudit::kernels {
 namespace {
@@ -27,28 +27,6 @@ void draw_values(Distribution d, uint64_t seed, uint64_t first_word, T* out, std
     }
 }
 
-DETAUDIT_VECTOR_CLONES void philox_uniform_f32_blocks(uint64_t seed, float* out, std::size_t first_block,
-                                                      std::size_t end_block) {
-    constexpr std::size_t k_group = 64;
-    std::size_t b = first_block;
-    for (; b + k_group <= end_block; b += k_group) {
-        uint32_t ctr[4][k_group];
-        for (std::size_t l = 0; l < k_group; ++l) {
-            ctr[0][l] = static_cast<uint32_t>(b + l);
-            ctr[1][l] = static_cast<uint32_t>(static_cast<uint64_t>(b + l) >> 32);
-            ctr[2][l] = 0;
-            ctr[3][l] = 0;
-        }
-        philox4x32_lanes(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
-        for (std::size_t l = 0; l < k_group; ++l)
-            for (std::size_t j = 0; j < 4; ++j) out[4 * (b + l) + j] = uniform_f32(ctr[j][l]);
-    }
-    for (; b < end_block; ++b) {
-        const Philox4x32 r = philox_block(seed, b);
-        for (int j = 0; j < 4; ++j) out[4 * b + j] = uniform_f32(r.v[j]);
-    }
-}
-
 } // namespace
 
 template <typename T>
@@ -62,9 +40,11 @@ void rng_philox(Distribution distribution, uint64_t seed, T* out, std::size_t co
         if (distribution == Distribution::uniform) {
             const std::size_t full_blocks = count / 4;
             constexpr std::size_t k_span = 4096; // blocks per parallel task
+            const PhiloxIsa isa = philox_best_isa();
 #pragma omp parallel for schedule(static) num_threads(settings.threads)
             for (std::size_t b = 0; b < full_blocks; b += k_span)
-                philox_uniform_f32_blocks(seed, out, b, std::min(full_blocks, b + k_span));
+                philox_uniform_f32_blocks(isa, seed, b, std::min(k_span, full_blocks - b),
+                                          out + 4 * b);
             for (std::size_t i = full_blocks * 4; i < count; ++i)
                 out[i] = uniform_f32(philox_word(seed, i));
             return;
