@@ -81,11 +81,22 @@ template <typename T> void matmul_naive_threads(const T* a, const T* b, T* c, st
     kernels::matmul_naive(a, b, c, m, n, k);
 }
 
+// OpenBLAS is opened on first use (kernels/cpu/blas_library.cpp); a library that cannot be loaded
+// is a run failure with the loader's reason, not an "unexpected" one.
+template <typename T> void matmul_blas_loaded(const T* a, const T* b, T* c, std::size_t m, std::size_t n, std::size_t k,
+                                              const CpuSettings& s) {
+    try {
+        kernels::matmul_blas(a, b, c, m, n, k, s);
+    } catch (const std::runtime_error& e) {
+        throw Error(ErrorKind::runtime, e.what());
+    }
+}
+
 template <typename T> MatmulKernel<T> matmul_kernel(const std::string& algorithm) {
     if (algorithm == "naive") return matmul_naive_threads<T>;
     if (algorithm == "blocked") return kernels::matmul_blocked<T>;
     if (algorithm == "splitk_atomic") return kernels::matmul_splitk_atomic<T>;
-    if (algorithm == "blas") return kernels::matmul_blas<T>;
+    if (algorithm == "blas") return matmul_blas_loaded<T>;
     return nullptr;
 }
 

@@ -59,6 +59,7 @@ class LazyLibraries(unittest.TestCase):
         r = cc.run(["run", path, "--json", report], env=cc.clean_env(LD_LIBRARY_PATH=fake))
         self.assertEqual(r.rc, cc.EXIT_EXECUTION_FAILED, str(r))
         self.assertIn("the BLAS library could not be loaded", r.stdout + r.stderr)
+        self.assertNotIn("unexpected failure", r.stdout + r.stderr)
         self.assertIn("libopenblas.so.0", r.stdout + r.stderr)
         data = cc.load_json(report)
         self.assertEqual(cc.cell(data, "mm")["status"], "error")
