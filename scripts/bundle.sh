@@ -75,7 +75,9 @@ done
 # Libraries detaudit opens with dlopen, which ldd cannot see (kernels/cpu/blas_library.cpp,
 # lib/io/zip_library.cpp): found where the loader's cache puts them, copied with their closure.
 for soname in libopenblas.so.0 libzip.so.4; do
-    path=$(/sbin/ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ {print $NF; exit}')
+    # awk reads to the end: exiting at the first match would kill ldconfig with SIGPIPE (its output
+    # is larger than a pipe's buffer), which pipefail turns into a failure.
+    path=$(/sbin/ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ && !found {print $NF; found = 1}')
     [[ -n $path ]] || { missing+=" $soname (opened by detaudit with dlopen)"; continue; }
     while read -r dep arrow dep_path _; do
         [[ $arrow == "=>" && $dep_path != "not" ]] || continue
