@@ -263,25 +263,14 @@ void operations(const AuditReport& r, CappedText& out, std::size_t& omitted, std
     out.force("</section>");
 }
 
-void flatten(const nlohmann::json& j, const std::string& prefix, std::string& out) {
-    if (j.is_object() && !j.empty()) {
-        for (const auto& item : j.items())
-            flatten(item.value(), prefix.empty() ? item.key() : prefix + "." + item.key(), out);
-        return;
-    }
-    const std::string value =
-        j.is_string() ? j.get<std::string>()
-                      : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    out += "<tr><td>" + h(prefix) + "</td><td>" + h(value) + "</td></tr>";
-}
-
 std::string environment(const AuditReport& r) {
     std::string rows;
     for (const auto& b : r.backends)
         rows += fmt::format("<tr><td>backend {}</td><td>{}</td></tr>", h(b.name),
                             b.available ? h(b.device.empty() ? "available" : b.device)
                                         : "unavailable: " + h(b.reason));
-    flatten(r.environment, "", rows);
+    for (const auto& [key, value] : json_leaves(r.environment))
+        rows += "<tr><td>" + h(key) + "</td><td>" + h(value) + "</td></tr>";
     if (rows.size() > k_environment_max) {
         rows.resize(rows.rfind("</tr>", k_environment_max) + 5);
         rows += "<tr><td>…</td><td class=omitted>the rest is in the JSON report</td></tr>";

@@ -58,6 +58,11 @@ double JsonAt::number() const {
     return value.get<double>();
 }
 
+std::optional<double> JsonAt::number_or_null() const {
+    if (value.is_null()) return std::nullopt;
+    return number();
+}
+
 double JsonAt::number_or_text() const {
     if (value.is_string()) {
         const auto& text = value.get_ref<const std::string&>();

@@ -2,6 +2,7 @@
 // "file: /json/pointer: what was expected, got what" (exit 2), and an object with a key the
 // reader does not know is refused, so a report of another format is never half understood.
 #pragma once
+#include <optional>
 #include "common/json_path.hpp"
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +42,7 @@ struct JsonAt {
     std::size_t count() const;     // a non-negative integer that fits size_t
     int integer() const;           // any integer that fits int
     double number() const;         // any JSON number
+    std::optional<double> number_or_null() const; // a number, or null (a figure not computed)
     double number_or_text() const; // a number, or "inf", "-inf", "nan" (what JSON lacks)
     const nlohmann::json& object() const;
     const nlohmann::json& array() const;

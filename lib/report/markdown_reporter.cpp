@@ -170,21 +170,9 @@ void operations(const AuditReport& r, CappedText& out, std::size_t& omitted) {
     }
 }
 
-void flatten(const nlohmann::json& j, const std::string& prefix, std::string& out) {
-    if (j.is_object() && !j.empty()) {
-        for (const auto& item : j.items())
-            flatten(item.value(), prefix.empty() ? item.key() : prefix + "." + item.key(), out);
-        return;
-    }
-    const std::string value =
-        j.is_string() ? j.get<std::string>()
-                      : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    out += "| " + md(prefix) + " | " + md(value) + " |\n";
-}
-
 std::string environment(const AuditReport& r) {
     std::string rows;
-    flatten(r.environment, "", rows);
+    for (const auto& [key, value] : json_leaves(r.environment)) rows += "| " + md(key) + " | " + md(value) + " |\n";
     if (rows.size() > k_environment_max) {
         rows.resize(rows.rfind('\n', k_environment_max) + 1);
         rows += "| … | the rest is in the JSON report |\n";

@@ -117,8 +117,7 @@ AutoRunsOutcome read_auto_runs(const JsonAt& at) {
     a.max_p = o.required("max_p").number();
     a.most_runs = o.required("most_runs").count();
     a.stopped_by = o.required("stopped_by").string();
-    const JsonAt bound = o.required("p_bound");
-    if (!bound.value.is_null()) a.p_bound = bound.number();
+    a.p_bound = o.required("p_bound").number_or_null();
     o.required("bound_reached").boolean(); // derived from p_bound and max_p when written
     o.finish();
     return a;
@@ -133,8 +132,7 @@ CellAccuracy read_cell_accuracy(const JsonAt& at) {
     a.elements = o.required("elements").count();
     a.inexact_elements = o.required("inexact_elements").count();
     a.nan_mismatches = o.required("nan_mismatches").count();
-    const JsonAt ratio = o.required("drift_to_error");
-    if (!ratio.value.is_null()) a.drift_to_error = ratio.number();
+    a.drift_to_error = o.required("drift_to_error").number_or_null();
     o.finish();
     return a;
 }
@@ -154,8 +152,7 @@ Cell read_cell(const JsonAt& at) {
     c.distinct_outputs = o.required("distinct_outputs").count();
     c.digests = o.required("digests").strings();
     c.run_to_run = read_run_to_run(o.required("run_to_run"));
-    const JsonAt p = o.required("p_diff_95");
-    if (!p.value.is_null()) c.p_diff_95 = p.number();
+    c.p_diff_95 = o.required("p_diff_95").number_or_null();
     read_cell_output(o, c);
     if (o.has("auto_runs")) c.auto_runs = read_auto_runs(o.optional("auto_runs"));
     if (o.has("accuracy")) c.accuracy = read_cell_accuracy(o.optional("accuracy"));
